@@ -1,0 +1,1 @@
+"""The culture publishing pipeline: files → content model → corpus → checks and outputs."""

@@ -1,0 +1,132 @@
+"""References between items: every id must exist, and published items may only point at
+published ones (anything else is a dead link in production)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from build_tools.config import Settings
+from build_tools.content.corpus import Corpus
+from build_tools.content.model import STATUS_LABELS, Craftsman, Item, Origin, Story
+from build_tools.diagnostics import Diagnostic, diagnostic
+from build_tools.suggest import closest, closest_by_names, did_you_mean
+
+
+def _unit_ref(corpus: Corpus, value: str, origin: Origin, *path: str | int) -> Iterator[Diagnostic]:
+    if value in corpus.units:
+        return
+    names = corpus.unit_names()
+    options = closest_by_names(value, names)
+    described = {uid: corpus.units[uid].name for uid in options}
+    if any(value in names[uid] for uid in options):
+        message = f"单位要写 id 而不是名称：“{value}”{did_you_mean(options, described)}"
+    else:
+        message = f"未知的单位“{value}”{did_you_mean(options, described)}"
+    yield diagnostic("E-REF-UNIT", origin.at(*path), message)
+
+
+def _theme_ref(corpus: Corpus, value: str, origin: Origin, index: int) -> Iterator[Diagnostic]:
+    if value in corpus.themes:
+        return
+    by_slug = corpus.theme_slugs()
+    if value in by_slug:
+        options = [by_slug[value].name]
+        message = f"主题要写中文名称而不是 slug：“{value}”{did_you_mean(options)}"
+    else:
+        options = closest_by_names(value, {name: [t.slug] for name, t in corpus.themes.items()})
+        options = options or closest(value, corpus.themes, cutoff=0.3)
+        message = f"未知的主题“{value}”（主题须在 themes.yml 中列出）{did_you_mean(options)}"
+    yield diagnostic("E-REF-THEME", origin.at("themes", index), message)
+
+
+def _people_names(items: dict[str, Craftsman]) -> dict[str, list[str]]:
+    return {cid: [c.name] for cid, c in items.items()}
+
+
+def item_reference_problem(
+    corpus: Corpus, value: str, *, craftsmen_only: bool = False
+) -> str | None:
+    """Why `value` is not a known story/craftsman id, with a suggestion; None if it is."""
+    kinds = ("craftsman",) if craftsmen_only else ("story", "craftsman")
+    if craftsmen_only and value in corpus.craftsmen:
+        return None
+    if not craftsmen_only and corpus.story_or_craftsman(value) is not None:
+        return None
+    if any(corpus.is_broken(kind, value) or corpus.alias_target(kind, value) for kind in kinds):
+        return None  # reported at its own file, or an old id that still redirects
+    candidates = _people_names(corpus.craftsmen)
+    if not craftsmen_only:
+        candidates |= {sid: [s.title] for sid, s in corpus.stories.items()}
+    options = closest_by_names(value, candidates)
+    described = {oid: (candidates[oid][0]) for oid in options}
+    what = "工匠" if craftsmen_only else "故事或工匠"
+    if any(value in candidates[o] for o in options):
+        return f"这里要写{what}的 id 而不是名字：“{value}”{did_you_mean(options, described)}"
+    return f"未知的{what} id“{value}”{did_you_mean(options, described)}"
+
+
+def check_references(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
+    for unit in corpus.units.values():
+        if unit.parent and unit.parent not in corpus.units:
+            yield from _unit_ref(corpus, unit.parent, unit.origin, "parent")
+    for story in corpus.stories.values():
+        if story.unit:
+            yield from _unit_ref(corpus, story.unit, story.origin, "unit")
+        for i, theme in enumerate(story.themes):
+            yield from _theme_ref(corpus, theme, story.origin, i)
+        for i, cid in enumerate(story.craftsmen):
+            problem = item_reference_problem(corpus, cid, craftsmen_only=True)
+            if problem:
+                yield diagnostic("E-REF-CRAFTSMAN", story.origin.at("craftsmen", i), problem)
+    for craftsman in corpus.craftsmen.values():
+        yield from _unit_ref(corpus, craftsman.unit, craftsman.origin, "unit")
+    for hall in corpus.halls.values():
+        zones = {zone.id: zone.title for zone in hall.zones}
+        for panel in hall.panels:
+            if panel.zone not in zones:
+                by_name = {zid: [title] for zid, title in zones.items()}
+                options = closest_by_names(panel.zone, by_name)
+                message = (
+                    f"展厅“{hall.name}”中没有单元“{panel.zone}”"
+                    f"（可用：{'、'.join(zones)}）{did_you_mean(options, zones)}"
+                )
+                yield diagnostic("E-REF-ZONE", panel.origin.at("zone"), message)
+            for i, rid in enumerate(panel.related):
+                problem = item_reference_problem(corpus, rid)
+                if problem:
+                    yield diagnostic("E-REF-ITEM", panel.origin.at("related", i), problem)
+    for collection in corpus.collections.values():
+        for i, iid in enumerate(collection.items):
+            problem = item_reference_problem(corpus, iid)
+            if problem:
+                yield diagnostic("E-REF-ITEM", collection.origin.at("items", i), problem)
+
+
+def resolve_item(corpus: Corpus, value: str) -> Story | Craftsman | None:
+    found = corpus.story_or_craftsman(value)
+    if found is None:
+        current = corpus.alias_target("story", value) or corpus.alias_target("craftsman", value)
+        found = corpus.story_or_craftsman(current) if current else None
+    return found
+
+
+def check_unpublished_targets(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
+    """A published item linking to a draft or review item makes a dead link in production."""
+    sources: list[tuple[Item, str, list[str]]] = []
+    for story in corpus.stories.values():
+        if story.is_published:
+            sources.append((story, "craftsmen", story.craftsmen))
+    for panel in corpus.panels():
+        if panel.is_published:
+            sources.append((panel, "related", panel.related))
+    for item, field, values in sources:
+        for i, value in enumerate(values):
+            target = resolve_item(corpus, value)
+            if target is not None and not target.is_published:
+                label = STATUS_LABELS[target.status]
+                message = (
+                    f"已发布的{item.kind_label}引用了{label}状态的{target.kind_label}“{value}”"
+                    f"（{target.origin.path}），正式网站上会成为死链接；"
+                    "请先发布对方，或暂时删去这个引用"
+                )
+                yield diagnostic("E-REF-UNPUBLISHED", item.origin.at(field, i), message)

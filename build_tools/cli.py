@@ -1,0 +1,214 @@
+"""The `culture` command: one function per subcommand.
+
+Exit codes: 0 clean (or warnings only), 1 errors in the content or refused, 2 could not
+run (bad arguments, internal failure). Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from build_tools import report
+from build_tools.checks import run_checks
+from build_tools.config import Project, find_root, load_project
+from build_tools.content.corpus import Corpus
+from build_tools.content.load import load_corpus
+from build_tools.diagnostics import Diagnostic, Severity
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse speaking Chinese."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        translated = (
+            message.replace("the following arguments are required", "缺少参数")
+            .replace("unrecognized arguments", "不认识的参数")
+            .replace("invalid choice", "无效的选项")
+            .replace("choose from", "可选")
+            .replace("expected one argument", "需要一个值")
+        )
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误：{translated}\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, prefix or "用法：")
+
+
+def _open_project(start: Path) -> tuple[Project, Corpus, list[Diagnostic]]:
+    root, content = find_root(start)
+    project, problems = load_project(root, content)
+    loaded = load_corpus(project)
+    return project, loaded.corpus, problems + loaded.diagnostics
+
+
+def check_content(start: Path) -> tuple[Project, Corpus, list[Diagnostic]]:
+    """Load and check everything; diagnostics sorted by file and line."""
+    project, corpus, problems = _open_project(start)
+    problems += run_checks(corpus, project.settings)
+    unique = {(d.code, d.location, d.message): d for d in problems}
+    return project, corpus, sorted(unique.values(), key=lambda d: d.sort_key)
+
+
+# -- culture check -------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [Path.cwd()]
+    for path in paths:
+        if not path.exists():
+            print(f"culture check: 找不到路径 {path}", file=sys.stderr)
+            return 2
+    project, corpus, found = check_content(paths[0])
+    root = project.root.resolve()
+    scopes = [p.resolve() for p in paths]
+    if not any(s in (root, project.content_dir.resolve()) for s in scopes):
+        prefixes = [_relative(s, root) for s in scopes]
+        found = [d for d in found if any(_within(d.location.path, p) for p in prefixes)]
+    print_report(found, args.format, corpus.files)
+    return 1 if any(d.severity is Severity.ERROR for d in found) else 0
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _within(path: str, prefix: str) -> bool:
+    return prefix in (".", "") or path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+def print_report(found: list[Diagnostic], fmt: str, files: int) -> None:
+    text = report.format_diagnostics(found, fmt)
+    if text:
+        print(text)
+    elif fmt == "json":
+        print("[]")
+    if fmt != "json":
+        print(report.summary_line(found, files), file=sys.stderr)
+
+
+# -- culture new ---------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from build_tools.scaffold import NewItem, ScaffoldError, create
+
+    project, corpus, _ = _open_project(Path.cwd())
+    request = NewItem(
+        kind=args.kind,
+        title=args.title,
+        hall=args.hall,
+        zone=args.zone,
+        unit=args.unit,
+        theme=args.theme,
+    )
+    try:
+        path = create(corpus, request)
+    except ScaffoldError as exc:
+        print(f"culture new: {exc}", file=sys.stderr)
+        return 1
+    print(path.relative_to(project.root).as_posix())
+    return 0
+
+
+# -- culture schema ------------------------------------------------------------------------
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from build_tools.content.schema import write_schemas
+
+    _, corpus, _ = _open_project(Path.cwd())
+    for path in write_schemas(Path(args.out_dir), corpus):
+        print(path.as_posix())
+    return 0
+
+
+# -- entry point ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="culture",
+        description="企业文化内容发布工具：检查内容、新建条目、生成网站与印刷品。",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    commands.required = True
+
+    check = commands.add_parser(
+        "check",
+        help="检查 stories/ 中的全部内容，一次列出所有问题",
+        description="检查全部内容（字段、日期、引用、图片、展板字数等），一次列出所有问题。"
+        "退出码：0 没有错误（可能有警告），1 有错误，2 无法运行。",
+    )
+    check.add_argument(
+        "paths", nargs="*", metavar="路径", help="只报告这些文件或文件夹中的问题（默认：整个项目）"
+    )
+    check.add_argument(
+        "--format",
+        choices=report.FORMATS,
+        default="text",
+        help="输出格式：text 供人阅读，json 供程序读取，github 为 GitHub Actions 注释",
+    )
+    check.set_defaults(func=cmd_check)
+
+    new = commands.add_parser(
+        "new",
+        help="按模板新建故事、工匠、展板或故事集",
+        description="按模板新建一个草稿文件，id 由标题的拼音生成（第一锹土 → di-yi-qiao-tu），不会覆盖已有文件。",
+    )
+    new.add_argument(
+        "kind",
+        choices=("story", "craftsman", "panel", "collection"),
+        metavar="类型",
+        help="story 红色故事 / craftsman 工匠 / panel 展板 / collection 故事集",
+    )
+    new.add_argument("title", metavar="标题或姓名")
+    new.add_argument("--hall", help="展板所属展厅（只有一个展厅时可省略）")
+    new.add_argument("--zone", help="展板所属单元（默认第一个单元）")
+    new.add_argument("--unit", help="所属单位 id")
+    new.add_argument("--theme", help="故事的主题（默认主题词表中的第一个）")
+    new.set_defaults(func=cmd_new)
+
+    schema = commands.add_parser(
+        "schema",
+        help="为编辑器（VS Code）生成 JSON Schema",
+        description="把各类文件的 JSON Schema 写到指定文件夹，供 VS Code 的 YAML 插件做补全和检查。",
+    )
+    schema.add_argument("out_dir", metavar="输出文件夹")
+    schema.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("culture: 已中断", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the one place that turns a bug into a clear line
+        print(
+            f"culture: 内部错误（{type(exc).__name__}: {exc}），请把这一行报告给维护者",
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Project configuration: where the content is and the tunable budgets.
+
+Everything an editor-in-chief may tune lives in one optional file, `culture.yml`, at the
+project root (next to `mkdocs.yml`). Without it the defaults of CONTENT-SPEC.md apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+
+from build_tools.content.model import Model, Origin
+from build_tools.content.sourcefile import SourceError, read_text
+from build_tools.content.validate import validate
+from build_tools.content.yamlsource import parse_yaml
+from build_tools.diagnostics import Diagnostic, Location, diagnostic
+
+CONFIG_FILE = "culture.yml"
+
+
+class PanelBudgets(Model):
+    """Length budgets for panel text, counted in Chinese characters without punctuation."""
+
+    intro: int = Field(500, ge=1, title="前言字数上限")
+    section: int = Field(300, ge=1, title="单元说明字数上限")
+    exhibit: int = Field(200, ge=1, title="展品说明字数上限")
+    title: int = Field(20, ge=1, title="展板标题字数上限")
+
+
+class Narration(Model):
+    chars_per_minute: int = Field(220, ge=60, le=600, title="讲解语速（字/分钟）")
+    max_seconds: int = Field(120, ge=10, title="每个讲解点的时长上限（秒）")
+
+
+class Settings(Model):
+    content_dir: str = Field("stories", title="内容目录")
+    panel_budgets: PanelBudgets = Field(default_factory=PanelBudgets, title="展板字数预算")
+    narration: Narration = Field(default_factory=Narration, title="讲解词")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path
+    settings: Settings
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / self.settings.content_dir
+
+
+_CONTENT_MARKERS = ("units.yml", "themes.yml", "red", "craftsmen", "halls", "collections")
+
+
+def find_root(start: Path) -> tuple[Path, Path | None]:
+    """The project root: the nearest folder (from `start` upwards) with `culture.yml`,
+    `mkdocs.yml` or a `stories/` folder. A content tree met on the way up (a folder with
+    `units.yml`, `red/`…) is returned as the content folder, its parent as the root."""
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file() or (folder / "mkdocs.yml").is_file():
+            return folder, None
+        if (folder / "stories").is_dir():
+            return folder, None
+        if any((folder / marker).exists() for marker in _CONTENT_MARKERS):
+            return folder.parent, folder
+    return here, None
+
+
+def load_project(root: Path, content_dir: Path | None = None) -> tuple[Project, list[Diagnostic]]:
+    project, problems = _read_settings(root)
+    if content_dir is not None:
+        relative = content_dir.resolve().relative_to(root.resolve()).as_posix()
+        project = Project(root, project.settings.model_copy(update={"content_dir": relative}))
+    return project, problems
+
+
+def _read_settings(root: Path) -> tuple[Project, list[Diagnostic]]:
+    file = root / CONFIG_FILE
+    if not file.is_file():
+        return Project(root, Settings()), []
+    try:
+        text = read_text(file, CONFIG_FILE)
+    except SourceError as exc:
+        return Project(root, Settings()), [exc.diagnostic]
+    doc = parse_yaml(text, CONFIG_FILE)
+    if not doc.ok:
+        return Project(root, Settings()), doc.diagnostics
+    if doc.data is None:
+        return Project(root, Settings()), doc.diagnostics
+    if not isinstance(doc.data, dict):
+        message = f"{CONFIG_FILE} 应是“设置项: 值”的映射"
+        return Project(root, Settings()), [
+            diagnostic("E-CONFIG", Location(CONFIG_FILE, 1, 1), message)
+        ]
+    settings, problems = validate(Settings, doc.data, Origin(CONFIG_FILE, doc.source_map))
+    problems = [diagnostic("E-CONFIG", d.location, f"{CONFIG_FILE}：{d.message}") for d in problems]
+    return Project(root, settings or Settings()), doc.diagnostics + problems

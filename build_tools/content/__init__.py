@@ -1,0 +1,1 @@
+"""The content model: reading `stories/` into typed items and a linked corpus."""

@@ -1,0 +1,108 @@
+"""The linked corpus: every item of every kind, with the relations between them.
+
+The loader fills it; `link()` then builds what needs the whole picture (alias tables,
+hall tours, unit trees). Outputs and checks read the corpus, never `stories/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_tools.content.model import (
+    Body,
+    Collection,
+    Craftsman,
+    Hall,
+    Item,
+    Panel,
+    Story,
+    Theme,
+    Unit,
+)
+
+
+@dataclass(slots=True)
+class Corpus:
+    root: Path  # project root; paths in origins are relative to it
+    content_dir: Path
+    units: dict[str, Unit] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)  # by Chinese name
+    stories: dict[str, Story] = field(default_factory=dict)
+    craftsmen: dict[str, Craftsman] = field(default_factory=dict)
+    halls: dict[str, Hall] = field(default_factory=dict)
+    collections: dict[str, Collection] = field(default_factory=dict)
+    # Items whose file exists but did not validate: references to them are not reported
+    # a second time as unknown.
+    broken: set[tuple[str, str]] = field(default_factory=set)
+    # Bodies of items whose front matter did not validate: still checked for HTML/images.
+    unvalidated_bodies: list[tuple[str, Body]] = field(default_factory=list)
+    files: int = 0
+    _aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    _children: dict[str, list[str]] = field(default_factory=dict)
+
+    # -- building ----------------------------------------------------------------------
+    def link(self) -> None:
+        for hall in self.halls.values():
+            hall.panels.sort(key=lambda p: p.tour_key)
+        self._aliases = {
+            kind: {alias: item.id for item in items for alias in getattr(item, "aliases", [])}
+            for kind, items in (
+                ("story", self.stories.values()),
+                ("craftsman", self.craftsmen.values()),
+                ("collection", self.collections.values()),
+            )
+        }
+        self._aliases["panel"] = {
+            f"{panel.hall}/{alias}": f"{panel.hall}/{panel.id}"
+            for panel in self.panels()
+            for alias in panel.aliases
+        }
+        self._children = {}
+        for unit in self.units.values():
+            if unit.parent:
+                self._children.setdefault(unit.parent, []).append(unit.id)
+
+    # -- looking things up -------------------------------------------------------------
+    def panels(self) -> Iterator[Panel]:
+        for hall in self.halls.values():
+            yield from hall.panels
+
+    def items(self) -> Iterator[Item]:
+        yield from self.stories.values()
+        yield from self.craftsmen.values()
+        yield from self.halls.values()
+        yield from self.panels()
+        yield from self.collections.values()
+
+    def story_or_craftsman(self, item_id: str) -> Story | Craftsman | None:
+        return self.stories.get(item_id) or self.craftsmen.get(item_id)
+
+    def alias_target(self, kind: str, old_id: str) -> str | None:
+        """The current id of an item that used to be called `old_id`."""
+        return self._aliases.get(kind, {}).get(old_id)
+
+    def is_broken(self, kind: str, item_id: str) -> bool:
+        return (kind, item_id) in self.broken
+
+    def theme_slugs(self) -> dict[str, Theme]:
+        return {theme.slug: theme for theme in self.themes.values()}
+
+    def child_units(self, unit_id: str) -> list[str]:
+        return self._children.get(unit_id, [])
+
+    def unit_and_descendants(self, unit_id: str) -> list[str]:
+        """The unit and every unit below it (safe against cycles)."""
+        found: list[str] = []
+        todo = [unit_id]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            found.append(current)
+            todo.extend(self.child_units(current))
+        return found
+
+    def unit_names(self) -> dict[str, list[str]]:
+        return {unit.id: unit.names() for unit in self.units.values()}

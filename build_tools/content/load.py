@@ -1,0 +1,280 @@
+"""Read a whole content tree into a `Corpus`, collecting every problem on the way.
+
+One function per kind of file; each turns text into a validated item or diagnostics
+and never stops the run. References are not looked at here: the corpus is linked and
+checked only after every file has been read, so file order never matters.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from build_tools.config import Project
+from build_tools.content.corpus import Corpus
+from build_tools.content.model import (
+    Body,
+    Collection,
+    Craftsman,
+    Hall,
+    Item,
+    Origin,
+    Panel,
+    Story,
+    Theme,
+    Unit,
+)
+from build_tools.content.sourcefile import SourceError, read_text, split_front_matter
+from build_tools.content.validate import validate
+from build_tools.content.yamlsource import YamlDocument, parse_yaml
+from build_tools.diagnostics import Diagnostic, Location, diagnostic
+
+ItemT = TypeVar("ItemT", bound=Item)
+
+# Keys that the model derives itself and that must not be written in front matter.
+_DERIVED = {"id": "id 由文件名决定，不要写在文件里"}
+
+
+@dataclass(slots=True)
+class LoadResult:
+    corpus: Corpus
+    diagnostics: list[Diagnostic]
+
+
+class _Reader:
+    def __init__(self, project: Project) -> None:
+        self.root = project.root
+        self.root_prefix = project.root.as_posix().rstrip("/") + "/"
+        self.content = project.content_dir
+        self.corpus = Corpus(project.root, self.content)
+        self.diagnostics: list[Diagnostic] = []
+
+    def rel(self, file: Path) -> str:
+        text = file.as_posix()
+        return text[len(self.root_prefix) :] if text.startswith(self.root_prefix) else text
+
+    # -- generic readers --------------------------------------------------------------
+    def read_yaml(self, file: Path) -> tuple[YamlDocument | None, str]:
+        rel = self.rel(file)
+        self.corpus.files += 1
+        try:
+            text = read_text(file, rel)
+        except SourceError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return None, rel
+        doc = parse_yaml(text, rel)
+        self.diagnostics.extend(doc.diagnostics)
+        return (doc if doc.ok else None), rel
+
+    def read_markdown_item(self, file: Path, model: type[ItemT]) -> ItemT | None:
+        rel = self.rel(file)
+        self.corpus.files += 1
+        try:
+            text = read_text(file, rel)
+            parts = split_front_matter(text, rel)
+        except SourceError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return None
+        doc = parse_yaml(parts.front_matter, rel, line_offset=parts.front_matter_line - 1)
+        self.diagnostics.extend(doc.diagnostics)
+        if not doc.ok:
+            return None
+        origin = Origin(rel, doc.source_map, line=parts.front_matter_line - 1)
+        body = Body(parts.body, parts.body_line)
+        item = self.make_item(model, doc.data, origin, file.stem, body)
+        if item is None:
+            self.corpus.unvalidated_bodies.append((rel, body))
+        return item
+
+    def make_item(
+        self, model: type[ItemT], data: Any, origin: Origin, item_id: str, body: Body | None = None
+    ) -> ItemT | None:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            self.diagnostics.append(_not_mapping(origin))
+            return None
+        for key, why in _DERIVED.items():
+            if key in data:
+                self.diagnostics.append(
+                    diagnostic("E-FIELD-UNKNOWN", origin.at(key, key=True), why)
+                )
+                data = {k: v for k, v in data.items() if k != key}
+        item, problems = validate(model, data, origin)
+        self.diagnostics.extend(problems)
+        if item is None:
+            return None
+        item.attach(item_id, origin, body)
+        return item
+
+    def read_list(self, file: Path, model: type[Unit] | type[Theme]) -> list[Any]:
+        if not file.is_file():
+            self.diagnostics.append(
+                diagnostic("E-FILE-MISSING", Location(self.rel(file)), f"缺少 {file.name}")
+            )
+            return []
+        doc, rel = self.read_yaml(file)
+        if doc is None or doc.data is None:
+            return []
+        if not isinstance(doc.data, list):
+            message = f"{file.name} 应是一个列表，每一项以“- ”开头"
+            self.diagnostics.append(diagnostic("E-FM-NOT-MAPPING", Location(rel, 1, 1), message))
+            return []
+        found = []
+        for i, data in enumerate(doc.data):
+            origin = Origin(rel, doc.source_map).sub(i)
+            if not isinstance(data, dict):
+                self.diagnostics.append(_not_mapping(origin))
+                continue
+            entry, problems = validate(model, data, origin)
+            self.diagnostics.extend(problems)
+            if entry is not None:
+                entry._origin = origin
+                found.append(entry)
+        return found
+
+    # -- the tree ---------------------------------------------------------------------
+    def read_all(self) -> None:
+        content = self.content
+        for unit in self.read_list(content / "units.yml", Unit):
+            self.add_unique(self.corpus.units, unit.id, unit, "单位 id")
+        slugs: dict[str, Theme] = {}
+        for theme in self.read_list(content / "themes.yml", Theme):
+            if self.add_unique(self.corpus.themes, theme.name, theme, "主题名称"):
+                self.add_unique(slugs, theme.slug, theme, "主题 slug")
+        self.read_folder("red", Story, self.corpus.stories)
+        self.read_folder("craftsmen", Craftsman, self.corpus.craftsmen)
+        self.read_collections()
+        self.read_halls()
+        self.report_unknown_files()
+
+    def add_unique(self, into: dict[str, Any], key: str, entry: Unit | Theme, what: str) -> bool:
+        first = into.setdefault(key, entry)
+        if first is entry:
+            return True
+        where = first.origin.at()
+        message = f"{what}“{key}”重复，第 {where.line} 行已经定义过"
+        self.diagnostics.append(diagnostic("E-ID-DUPLICATE", entry.origin.at(), message))
+        return False
+
+    def read_folder(self, folder: str, model: type[ItemT], into: dict[str, ItemT]) -> None:
+        for file in _files(self.content / folder, ".md"):
+            item = self.read_markdown_item(file, model)
+            if item is None:
+                self.corpus.broken.add((model.kind, file.stem))
+            else:
+                into[item.id] = item
+
+    def read_collections(self) -> None:
+        for file in _files(self.content / "collections", ".yml"):
+            doc, rel = self.read_yaml(file)
+            item = None
+            if doc is not None:
+                item = self.make_item(Collection, doc.data, Origin(rel, doc.source_map), file.stem)
+            if item is None:
+                self.corpus.broken.add(("collection", file.stem))
+            else:
+                self.corpus.collections[item.id] = item
+
+    def read_halls(self) -> None:
+        halls = self.content / "halls"
+        if not halls.is_dir():
+            return
+        for folder in sorted(p for p in halls.iterdir() if p.is_dir() and not _hidden(p)):
+            hall_file = folder / "hall.yml"
+            hall: Hall | None = None
+            if hall_file.is_file():
+                doc, rel = self.read_yaml(hall_file)
+                if doc is not None:
+                    hall = self.make_item(Hall, doc.data, Origin(rel, doc.source_map), folder.name)
+            else:
+                message = f"展厅文件夹“{folder.name}”中缺少 hall.yml（展厅名称和单元）"
+                self.diagnostics.append(
+                    diagnostic("E-FILE-MISSING", Location(self.rel(folder)), message)
+                )
+            if hall is None:
+                self.corpus.broken.add(("hall", folder.name))
+            else:
+                self.corpus.halls[hall.id] = hall
+            for file in _files(folder, ".md"):
+                panel = self.read_markdown_item(file, Panel)
+                if panel is None:
+                    self.corpus.broken.add(("panel", f"{folder.name}/{file.stem}"))
+                elif hall is not None:
+                    panel._hall = hall.id
+                    hall.panels.append(panel)
+
+    def report_unknown_files(self) -> None:
+        """Files the loader does not read are ignored, but never silently."""
+        content = self.content
+        for folder, dirs, names in os.walk(content):
+            rel_folder = Path(folder).relative_to(content).parts
+            dirs[:] = sorted(d for d in dirs if not _hidden(d) and (rel_folder or d != "media"))
+            for name in sorted(names):
+                parts = (*rel_folder, name)
+                if _hidden(name) or _is_content_file(parts):
+                    continue
+                self.diagnostics.append(
+                    diagnostic(
+                        "W-FILE-UNKNOWN",
+                        Location(self.rel(Path(folder) / name)),
+                        _unknown_hint(parts),
+                    )
+                )
+
+
+_TOP_LEVEL_FILES = {("units.yml",), ("themes.yml",), ("README.md",)}
+_FOLDER_SUFFIX = {"red": ".md", "craftsmen": ".md", "collections": ".yml"}
+
+
+def _is_content_file(parts: tuple[str, ...]) -> bool:
+    if parts in _TOP_LEVEL_FILES:
+        return True
+    suffix = os.path.splitext(parts[-1])[1]
+    if len(parts) == 2:
+        return _FOLDER_SUFFIX.get(parts[0]) == suffix
+    return len(parts) == 3 and parts[0] == "halls" and (parts[2] == "hall.yml" or suffix == ".md")
+
+
+def _unknown_hint(parts: tuple[str, ...]) -> str:
+    name = parts[-1]
+    if name.endswith((".yaml", ".markdown", ".txt")):
+        return f"不认识的文件“{name}”，已忽略：故事和工匠用 .md，故事集用 .yml"
+    if parts[0] in ("red", "craftsmen", "collections") and len(parts) > 2:
+        return "子文件夹中的文件不会被读取，请直接放在上一级文件夹中"
+    return f"不认识的文件“{'/'.join(parts)}”，已忽略；图片请放在 media/ 下"
+
+
+def _not_mapping(origin: Origin) -> Diagnostic:
+    message = "这里应是“字段: 值”的映射（每行一个字段，字段名后用半角冒号加空格）"
+    return diagnostic("E-FM-NOT-MAPPING", origin.at(), message)
+
+
+def _hidden(path: Path | str) -> bool:
+    name = path.name if isinstance(path, Path) else path
+    return name.startswith((".", "_"))
+
+
+def _files(folder: Path, suffix: str) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        names = [
+            e.name
+            for e in entries
+            if e.name.endswith(suffix) and not _hidden(e.name) and e.is_file()
+        ]
+    return [folder / name for name in sorted(names)]
+
+
+def load_corpus(project: Project) -> LoadResult:
+    reader = _Reader(project)
+    if not project.content_dir.is_dir():
+        message = f"找不到内容目录 {reader.rel(project.content_dir)}/"
+        problem = diagnostic("E-FILE-MISSING", Location(reader.rel(project.content_dir)), message)
+        return LoadResult(reader.corpus, [problem])
+    reader.read_all()
+    reader.corpus.link()
+    return LoadResult(reader.corpus, reader.diagnostics)

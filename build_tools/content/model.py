@@ -1,0 +1,329 @@
+"""Typed content items, field for field as `CONTENT-SPEC.md` describes them.
+
+The models validate one file each; references between items are plain ids here and are
+resolved by the corpus once everything has loaded. Field titles are the Chinese words
+editors know; they appear in messages and in the JSON Schemas editors' tools read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+from build_tools.content.dates import Date, PartialDate
+from build_tools.content.yamlsource import FieldPath, Position, SourceMap
+from build_tools.diagnostics import Location
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+
+Status = Literal["draft", "review", "published"]
+STATUS_LABELS: dict[str, str] = {"draft": "草稿", "review": "待审", "published": "已发布"}
+HonorLevel = Literal["国家级", "省部级", "集团级", "公司级"]
+PanelKind = Literal["intro", "section", "exhibit"]
+PANEL_KIND_LABELS: dict[str, str] = {"intro": "前言", "section": "单元说明", "exhibit": "展品说明"}
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Year = Annotated[int, Field(ge=1000, le=9999)]
+
+
+@dataclass(slots=True)
+class Origin:
+    """Where an item was written: its file, and the position of each of its values."""
+
+    path: str  # relative to the project root, e.g. stories/red/first-shovel.md
+    source_map: SourceMap = field(default_factory=SourceMap)
+    prefix: FieldPath = ()  # for items inside a list file such as units.yml
+    line: int = 1  # where the item starts
+
+    def at(self, *path: str | int, key: bool = False) -> Location:
+        """The location of a value (or of its key), falling back to the nearest parent."""
+        full = (*self.prefix, *path)
+        found = self.source_map.key(full) if key else None
+        while found is None:
+            found = self.source_map.value(full)
+            if found is None and not full:
+                return Location(self.path, self.line, 1)
+            full = full[:-1]
+        return self._loc(found)
+
+    def sub(self, *path: str | int) -> Origin:
+        start = self.at(*path)
+        return Origin(self.path, self.source_map, (*self.prefix, *path), start.line)
+
+    def _loc(self, pos: Position) -> Location:
+        return Location(self.path, pos.line, pos.column)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """Markdown source of an item's body, with the file line it starts on."""
+
+    markdown: str
+    line: int
+
+    @property
+    def first_text_line(self) -> int:
+        """The file line of the first non-blank line (where a reader's text starts)."""
+        for offset, text in enumerate(self.markdown.split("\n")):
+            if text.strip():
+                return self.line + offset
+        return self.line
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        str_strip_whitespace=True,
+        validate_default=False,
+    )
+
+
+class Image(Model):
+    src: Text = Field(title="图片路径", description="相对于引用它的文件，必须在 stories/ 之内")
+    caption: Text = Field(title="图片说明", description="必填：既是替代文字，也是印刷图注")
+    credit: Text | None = Field(None, title="摄影/来源")
+    year: Year | None = Field(None, title="年份")
+
+
+class Item(Model):
+    """A file-backed item: its id is the file name, and it knows where it came from."""
+
+    kind: ClassVar[str]
+    kind_label: ClassVar[str]
+    _id: str = PrivateAttr(default="")
+    _origin: Origin = PrivateAttr(default_factory=lambda: Origin(""))
+    _body: Body = PrivateAttr(default_factory=lambda: Body("", 1))
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def origin(self) -> Origin:
+        return self._origin
+
+    @property
+    def body(self) -> Body:
+        return self._body
+
+    def attach(self, item_id: str, origin: Origin, body: Body | None = None) -> None:
+        self._id = item_id
+        self._origin = origin
+        if body is not None:
+            self._body = body
+
+
+class Published(Item):
+    status: Status = Field(title="状态", description="draft 草稿 / review 待审 / published 已发布")
+    aliases: list[Id] = Field(
+        default_factory=list, title="曾用 id", description="改名前的 id，旧网址会跳转到新网址"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+
+class Unit(Model):
+    id: Id = Field(title="单位 id")
+    name: Text = Field(title="单位名称")
+    short: Text | None = Field(None, title="简称")
+    parent: Id | None = Field(None, title="上级单位 id")
+    aliases: list[Text] = Field(default_factory=list, title="曾用名")
+    _origin: Origin = PrivateAttr(default_factory=lambda: Origin(""))
+
+    @property
+    def origin(self) -> Origin:
+        return self._origin
+
+    def names(self) -> list[str]:
+        return [self.name, *([self.short] if self.short else []), *self.aliases]
+
+
+class Theme(Model):
+    name: Text = Field(title="主题名称")
+    slug: Id = Field(title="网址用名", description="ASCII，构成主题页网址 /themes/<slug>/")
+    description: Text | None = Field(None, title="说明")
+    _origin: Origin = PrivateAttr(default_factory=lambda: Origin(""))
+
+    @property
+    def origin(self) -> Origin:
+        return self._origin
+
+
+class Story(Published):
+    kind: ClassVar[str] = "story"
+    kind_label: ClassVar[str] = "故事"
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)] = (
+        Field(title="标题", description="不超过 30 个字")
+    )
+    subtitle: Text | None = Field(None, title="副标题")
+    date: Date = Field(title="日期", description="事件发生的时间，可只写年或年月")
+    place: Text | None = Field(None, title="地点")
+    unit: Id | None = Field(None, title="所属单位", description="units.yml 中的单位 id")
+    craftsmen: list[Id] = Field(
+        default_factory=list, title="相关工匠", description="有工匠风采页的人物 id"
+    )
+    people: list[Text] = Field(default_factory=list, title="人物", description="故事中的其他人名")
+    themes: list[Text] = Field(
+        min_length=1, max_length=5, title="主题", description="1–5 个 themes.yml 中的主题名称"
+    )
+    summary: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+    ] = Field(title="摘要", description="不超过 120 个字，显示在卡片和搜索结果中")
+    cover: Image | None = Field(None, title="题图")
+    source: Text | None = Field(None, title="来源", description="如：据口述整理、档案、报道")
+    author: Text | None = Field(None, title="撰稿")
+    published: Date | None = Field(None, title="发布日期")
+
+
+class Honor(Model):
+    title: Text = Field(title="荣誉名称")
+    year: Year = Field(title="年份")
+    level: HonorLevel = Field(title="级别")
+
+
+class Patent(Model):
+    number: Text = Field(title="专利号")
+    title: Text = Field(title="专利名称")
+    year: Year | None = Field(None, title="年份")
+
+
+class Achievement(Model):
+    year: Year = Field(title="年份")
+    title: Text = Field(title="成果")
+
+
+class Craftsman(Published):
+    kind: ClassVar[str] = "craftsman"
+    kind_label: ClassVar[str] = "工匠"
+    name: Text = Field(title="姓名")
+    unit: Id = Field(title="单位", description="units.yml 中的单位 id")
+    position: Text = Field(title="岗位/职务")
+    photo: Image | None = Field(None, title="照片")
+    honors: list[Honor] = Field(default_factory=list, title="荣誉")
+    skills: list[Text] = Field(default_factory=list, title="技能专长")
+    patents: list[Patent] = Field(default_factory=list, title="专利")
+    achievements: list[Achievement] = Field(default_factory=list, title="主要成果")
+    studio: Text | None = Field(None, title="工作室")
+    motto: Text | None = Field(None, title="格言")
+    summary: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+    ] = Field(title="摘要", description="不超过 120 个字")
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+class Exhibit(Model):
+    name: Text = Field(title="展品名称")
+    year: Text | None = Field(None, title="年代")
+    material: Text | None = Field(None, title="材质")
+    size: Text | None = Field(None, title="尺寸")
+    origin: Text | None = Field(None, title="来源")
+
+
+class Panel(Published):
+    kind: ClassVar[str] = "panel"
+    kind_label: ClassVar[str] = "展板"
+    number: Text = Field(title="展板编号", description="如 A-03，在本展厅内唯一，决定参观顺序")
+    zone: Id = Field(title="所属单元", description="hall.yml 中的单元 id")
+    panel_kind: PanelKind = Field(
+        alias="kind", title="类型", description="intro 前言 / section 单元说明 / exhibit 展品说明"
+    )
+    title: Text = Field(title="标题")
+    exhibit: Exhibit | None = Field(None, title="展品信息", description="展品说明（exhibit）必填")
+    image: Image | None = Field(None, title="图片")
+    narration: Text | None = Field(None, title="讲解词")
+    related: list[Id] = Field(
+        default_factory=list, title="相关故事或工匠", description="故事或工匠的 id"
+    )
+    _hall: str = PrivateAttr(default="")
+
+    @property
+    def hall(self) -> str:
+        return self._hall
+
+    @property
+    def tour_key(self) -> tuple[Any, ...]:
+        """Natural order of panel numbers: A-2 before A-10."""
+        return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", self.number))
+
+
+class Zone(Model):
+    id: Id = Field(title="单元 id")
+    title: Text = Field(title="单元标题")
+    description: Text | None = Field(None, title="单元说明")
+
+
+class Hall(Item):
+    kind: ClassVar[str] = "hall"
+    kind_label: ClassVar[str] = "展厅"
+    name: Text = Field(title="展厅名称")
+    location: Text | None = Field(None, title="位置")
+    opened: Date | None = Field(None, title="开放时间")
+    intro: Text | None = Field(None, title="展厅介绍", description="Markdown")
+    zones: list[Zone] = Field(min_length=1, title="单元", description="按参观顺序排列")
+    _panels: list[Panel] = PrivateAttr(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+    @property
+    def panels(self) -> list[Panel]:
+        """All panels of the hall in tour order."""
+        return self._panels
+
+
+class Booklet(Model):
+    paper: Literal["A5", "A4", "B5"] = Field("A5", title="开本")
+    imposition: Literal["none", "saddle"] = Field(
+        "none", title="拼版", description="none 单页 / saddle 骑马订"
+    )
+
+
+class Collection(Item):
+    kind: ClassVar[str] = "collection"
+    kind_label: ClassVar[str] = "故事集"
+    title: Text = Field(title="书名")
+    subtitle: Text | None = Field(None, title="副书名")
+    editor: Text | None = Field(None, title="编者")
+    edition: Date | None = Field(None, title="版次", description="如 2024-06，印为 2024年6月")
+    foreword: Text | None = Field(None, title="前言", description="Markdown")
+    items: list[Id] = Field(title="条目", description="按印刷顺序排列的故事或工匠 id")
+    booklet: Booklet = Field(default_factory=Booklet, title="印刷设置")
+    aliases: list[Id] = Field(default_factory=list, title="曾用 id")
+
+
+KINDS: dict[str, type[Item]] = {
+    "story": Story,
+    "craftsman": Craftsman,
+    "panel": Panel,
+    "hall": Hall,
+    "collection": Collection,
+}
+
+__all__ = [
+    "ID_PATTERN",
+    "KINDS",
+    "Body",
+    "Collection",
+    "Craftsman",
+    "Hall",
+    "Image",
+    "Item",
+    "Origin",
+    "Panel",
+    "PartialDate",
+    "Story",
+    "Theme",
+    "Unit",
+]

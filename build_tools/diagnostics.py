@@ -1,0 +1,110 @@
+"""Diagnostics: what a check found, where, and how bad it is.
+
+Every code the pipeline can report is declared here once, with its severity and a short
+Chinese description; the editors' guide lists the same catalogue (a test keeps the two in
+step). Formatting for people, JSON and CI annotations lives in `report.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file; `path` is relative to the project root, line and column start at 1
+    (0 means unknown). Columns count characters, not bytes."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    location: Location
+    message: str
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code)
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# code → (severity, 简要说明)
+CODES: dict[str, tuple[Severity, str]] = {
+    # files and encodings
+    "E-FILE-EMPTY": (E, "文件是空的"),
+    "E-FILE-ENCODING": (E, "文件不是 UTF-8 编码"),
+    "E-FILE-UNREADABLE": (E, "文件无法读取"),
+    "E-FILE-MISSING": (E, "缺少必需的文件（如 units.yml）"),
+    "W-FILE-UNKNOWN": (W, "不认识的文件，已忽略"),
+    # front matter and YAML
+    "E-FM-MISSING": (E, "Markdown 文件开头缺少 front matter（--- 包起来的 YAML）"),
+    "E-FM-UNTERMINATED": (E, "front matter 没有结束的 ---"),
+    "E-FM-NOT-MAPPING": (E, "front matter 或 YAML 文件的内容不是“字段: 值”的映射"),
+    "E-YAML-SYNTAX": (E, "YAML 语法错误"),
+    "E-YAML-TAB": (E, "YAML 中使用了制表符（Tab）"),
+    "E-YAML-FULLWIDTH-COLON": (E, "字段名后用了全角冒号“：”"),
+    "E-YAML-DUPLICATE-KEY": (E, "同一个字段写了两次"),
+    "E-YAML-ALIAS": (E, "YAML 别名展开过多，拒绝处理"),
+    "E-YAML-TAG": (E, "不支持的 YAML 标签"),
+    # fields
+    "E-FIELD-MISSING": (E, "缺少必填字段"),
+    "E-FIELD-UNKNOWN": (E, "未知字段"),
+    "E-FIELD-TYPE": (E, "字段的值类型不对"),
+    "E-FIELD-EMPTY": (E, "字段的值为空"),
+    "E-FIELD-TOO-LONG": (E, "文字超过长度上限"),
+    "E-FIELD-COUNT": (E, "列表的条目数不符合要求"),
+    "E-FIELD-CHOICE": (E, "值不在可选范围内"),
+    "E-FIELD-VALUE": (E, "值不符合要求"),
+    "W-FIELD-DUPLICATE-ENTRY": (W, "列表中有重复的条目"),
+    "E-DATE-FORMAT": (E, "日期格式不对"),
+    "E-DATE-INVALID": (E, "日期不存在"),
+    # ids and references
+    "E-ID-INVALID": (E, "id 不符合规则"),
+    "E-ID-DUPLICATE": (E, "id 重复"),
+    "E-REF-UNIT": (E, "引用了不存在的单位"),
+    "E-REF-THEME": (E, "引用了不存在的主题"),
+    "E-REF-CRAFTSMAN": (E, "引用了不存在的工匠"),
+    "E-REF-ITEM": (E, "引用了不存在的故事或工匠"),
+    "E-REF-ZONE": (E, "展板引用了展厅中不存在的单元"),
+    "E-REF-UNPUBLISHED": (E, "已发布的条目引用了未发布的条目"),
+    "E-UNIT-CYCLE": (E, "单位的上级关系形成了循环"),
+    # bodies and images
+    "E-BODY-HTML": (E, "正文中有 HTML 代码"),
+    "W-BODY-EMPTY": (W, "正文是空的"),
+    "E-IMAGE-ALT": (E, "正文图片缺少说明文字"),
+    "E-IMAGE-OUTSIDE": (E, "图片路径指到了 stories/ 之外"),
+    "E-IMAGE-MISSING": (E, "图片文件不存在"),
+    "E-IMAGE-FORMAT": (E, "不支持的图片格式"),
+    "W-PHOTO-MISSING": (W, "工匠没有照片"),
+    # exhibition halls
+    "E-PANEL-NUMBER-DUPLICATE": (E, "展板编号重复"),
+    "E-PANEL-EXHIBIT-MISSING": (E, "展品说明缺少展品信息"),
+    "E-PANEL-TOO-LONG": (E, "展板文字超过字数预算"),
+    "W-NARRATION-LONG": (W, "讲解词时间过长"),
+    "W-HALL-EMPTY-ZONE": (W, "展厅单元中没有展板"),
+    # collections
+    "E-COLLECTION-UNPUBLISHED": (E, "故事集收录了草稿"),
+    "W-COLLECTION-REVIEW": (W, "故事集收录了待审条目"),
+    "W-COLLECTION-EMPTY": (W, "故事集还没有条目"),
+    # configuration
+    "E-CONFIG": (E, "配置文件 culture.yml 有误"),
+}
+
+
+def diagnostic(code: str, location: Location, message: str) -> Diagnostic:
+    """Make a diagnostic whose severity comes from the catalogue."""
+    severity, _ = CODES[code]
+    return Diagnostic(code, severity, location, message)
