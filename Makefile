@@ -1,0 +1,27 @@
+# The two commands: `make serve` (preview the sample site) and `make test` (the whole suite).
+# Both set everything up first; set-up is quick when already done.
+SHELL := /bin/bash
+VENV := .venv/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve test check lint bench
+
+setup:
+	@./build_tools/setup.sh
+
+serve: setup
+	$(VENV)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+test: setup
+	$(VENV)/ruff check build_tools tests benchmarks
+	$(VENV)/pytest
+
+check: setup
+	$(VENV)/culture check
+
+lint: setup
+	$(VENV)/ruff check build_tools tests benchmarks
+	$(VENV)/ruff format --check build_tools tests benchmarks
+
+bench: setup
+	$(VENV)/python benchmarks/run.py

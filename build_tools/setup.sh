@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Project set-up, idempotent and quick when already done:
+#   1. system packages the pipeline needs (CJK fonts, Chromium, poppler, zbar):
+#      installed with apt-get on Debian as root, otherwise the exact command is printed;
+#   2. a virtual environment in .venv with this package installed (pip install -e .[test]),
+#      reinstalled only when pyproject.toml changes.
+# Under CI=true a missing system package fails the run instead of being skipped.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# package → a command or font that proves it is there
+declare -A PROBES=(
+  [fonts-noto-cjk]="font:Noto Serif CJK SC"
+  [chromium]="cmd:chromium"
+  [poppler-utils]="cmd:pdftoppm"
+  [zbar-tools]="cmd:zbarimg"
+)
+
+present() {
+  local probe=$1
+  case $probe in
+    cmd:*) command -v "${probe#cmd:}" >/dev/null 2>&1 ;;
+    font:*) command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "${probe#font:}" ;;
+  esac
+}
+
+missing=()
+for package in fonts-noto-cjk chromium poppler-utils zbar-tools; do
+  present "${PROBES[$package]}" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: 正在安装系统软件包：${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" fontconfig >/dev/null
+  else
+    echo "setup: 缺少系统软件包：${missing[*]}" >&2
+    echo "setup: 请运行：sudo apt-get install -y ${missing[*]}" >&2
+    if [[ ${CI:-} == true ]]; then
+      echo "setup: CI=true，缺少依赖时不能继续。" >&2
+      exit 1
+    fi
+  fi
+fi
+
+python=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "setup: 需要 Python 3.11 或更新版本（当前：$("$python" --version 2>&1)）；可用 PYTHON=python3.12 make … 指定" >&2
+    exit 1
+  fi
+  echo "setup: 正在创建虚拟环境 .venv"
+  "$python" -m venv .venv
+fi
+
+stamp=.venv/.setup-stamp
+wanted=$(cat pyproject.toml | sha256sum | cut -c1-16)
+if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
+  echo "setup: 正在安装 Python 依赖（pyproject.toml 中固定的版本）"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  echo "$wanted" > "$stamp"
+fi
