@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import total_ordering
 from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
@@ -18,11 +19,22 @@ _LOOSE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@total_ordering
+@dataclass(frozen=True, slots=True)
 class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        """1958 sorts before 1958-07, which sorts before 1958-07-01."""
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key < other.sort_key
 
     @property
     def precision(self) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, WithJsonSchema
 
 from build_tools.content.dates import Date, PartialDate
 from build_tools.content.yamlsource import FieldPath, Position, SourceMap
@@ -222,9 +222,19 @@ class Craftsman(Published):
         return self.name
 
 
+# An exhibit's date is free text (“20世纪50年代”) but is usually typed as a bare year.
+EraText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    WithJsonSchema(
+        {"type": ["string", "integer"], "title": "年代", "examples": ["1958", "20世纪50年代"]}
+    ),
+]
+
+
 class Exhibit(Model):
     name: Text = Field(title="展品名称")
-    year: Text | None = Field(None, title="年代")
+    year: EraText | None = Field(None, title="年代")
     material: Text | None = Field(None, title="材质")
     size: Text | None = Field(None, title="尺寸")
     origin: Text | None = Field(None, title="来源")

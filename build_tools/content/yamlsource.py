@@ -27,6 +27,7 @@ FieldPath = tuple[str | int, ...]
 MAX_NODES = 50_000
 
 _TAG = "tag:yaml.org,2002:"
+_COLLECTION_TAGS = {_TAG + "seq", _TAG + "map"}
 _constructor = yaml.SafeLoader("")  # used only to build scalars (ints, bools, nulls)
 
 _FULLWIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")
@@ -96,6 +97,15 @@ class _Walker:
         self.map.values.setdefault(path, node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
+        if node.tag not in _COLLECTION_TAGS and not isinstance(node, yaml.ScalarNode):
+            self.diagnostics.append(
+                diagnostic(
+                    "E-YAML-TAG",
+                    self.location(node.start_mark),
+                    f"不支持的 YAML 标签“{node.tag}”，请直接写值",
+                )
+            )
+            return None
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.MappingNode)
