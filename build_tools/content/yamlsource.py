@@ -215,7 +215,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, walker: _Walker) -> Diag
 
 _PROBLEMS = {
     "could not find expected ':'": "这一行缺少“字段: 值”中的半角冒号",
-    "mapping values are not allowed": "这里不能再写“字段: 值”；如果值里有冒号加空格，请给整个值加引号",
+    "mapping values are not allowed": "这里不能出现“字段: 值”：可能是这一行多了缩进，或者值里有“: ”需要给整个值加引号",
     "did not find expected key": "缩进不齐，或者值里有需要加引号的字符",
     "found undefined alias": "使用了未定义的别名（*）",
     "found unexpected end of stream": "文件意外结束（可能有没闭合的引号或括号）",
