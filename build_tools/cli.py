@@ -33,6 +33,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         translated = (
             message.replace("the following arguments are required", "缺少参数")
+            .replace("argument ", "参数 ")
             .replace("unrecognized arguments", "不认识的参数")
             .replace("invalid choice", "无效的选项")
             .replace("choose from", "可选")
@@ -44,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
 
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        return super().add_usage(usage, actions, groups, prefix or "用法：")
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 def _open_project(start: Path) -> tuple[Project, Corpus, list[Diagnostic]]:

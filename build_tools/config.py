@@ -30,8 +30,8 @@ class PanelBudgets(Model):
 
 
 class Narration(Model):
-    chars_per_minute: int = Field(220, ge=60, le=600, title="讲解语速（字/分钟）")
-    max_seconds: int = Field(120, ge=10, title="每个讲解点的时长上限（秒）")
+    chars_per_minute: int = Field(220, ge=60, le=600, title="每分钟讲解字数")
+    max_seconds: int = Field(120, ge=10, title="每个讲解点的时长上限，单位秒")
 
 
 class Settings(Model):

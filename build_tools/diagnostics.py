@@ -69,6 +69,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E-FIELD-CHOICE": (E, "值不在可选范围内"),
     "E-FIELD-VALUE": (E, "值不符合要求"),
     "W-FIELD-DUPLICATE-ENTRY": (W, "列表中有重复的条目"),
+    "W-PLACEHOLDER": (W, "还留着模板中的“待补充”"),
     "E-DATE-FORMAT": (E, "日期格式不对"),
     "E-DATE-INVALID": (E, "日期不存在"),
     # ids and references

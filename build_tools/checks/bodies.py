@@ -10,6 +10,10 @@ from build_tools.content.markdown import raw_html
 from build_tools.content.model import Body, Craftsman, Story
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 
+# What `culture new` writes where the editor has still to write.
+PLACEHOLDER = "待补充"
+PLACEHOLDER_BODY = "在这里写"
+
 
 def markdown_texts(corpus: Corpus) -> Iterator[tuple[str, Body]]:
     """Every piece of Markdown in the corpus with its file and first line: bodies, hall
@@ -47,6 +51,14 @@ def check_bodies(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
                 )
             where = Location(path, body.line + found.line - 1, found.column)
             yield diagnostic("E-BODY-HTML", where, message)
+    for item in corpus.items():
+        for field in ("summary", "position"):
+            if PLACEHOLDER in (getattr(item, field, None) or ""):
+                message = f"{field} 还是模板中的占位文字“{PLACEHOLDER}……”，请填写"
+                yield diagnostic("W-PLACEHOLDER", item.origin.at(field), message)
+        if item.kind in ("story", "craftsman", "panel") and PLACEHOLDER_BODY in item.body.markdown:
+            where = Location(item.origin.path, item.body.first_text_line, 1)
+            yield diagnostic("W-PLACEHOLDER", where, "正文还是模板中的占位文字，请填写")
     for item in (*corpus.stories.values(), *corpus.craftsmen.values()):
         if not item.body.markdown.strip():
             what = (

@@ -31,7 +31,6 @@ def check_collections(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic
                 yield diagnostic("E-COLLECTION-UNPUBLISHED", where, message)
             else:
                 message = (
-                    f"“{value}”（{target.origin.path}）还在待审：可以印校样（--proof），"
-                    "正式印刷前须发布"
+                    f"“{value}”（{target.origin.path}）还在待审：可以先印校样，正式印刷前须发布"
                 )
                 yield diagnostic("W-COLLECTION-REVIEW", where, message)

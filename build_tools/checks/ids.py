@@ -37,6 +37,7 @@ def _peers(corpus: Corpus, item: Item) -> dict[str, Item]:
         "story": corpus.stories,
         "craftsman": corpus.craftsmen,
         "collection": corpus.collections,
+        "hall": corpus.halls,
     }.get(item.kind, {})  # type: ignore[return-value]
 
 

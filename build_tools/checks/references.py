@@ -74,6 +74,9 @@ def check_references(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]
             yield from _unit_ref(corpus, story.unit, story.origin, "unit")
         for i, theme in enumerate(story.themes):
             yield from _theme_ref(corpus, theme, story.origin, i)
+            if theme in story.themes[:i]:
+                message = f"主题“{theme}”写了两次"
+                yield diagnostic("W-FIELD-DUPLICATE-ENTRY", story.origin.at("themes", i), message)
         for i, cid in enumerate(story.craftsmen):
             problem = item_reference_problem(corpus, cid, craftsmen_only=True)
             if problem:

@@ -52,6 +52,7 @@ class Corpus:
                 ("story", self.stories.values()),
                 ("craftsman", self.craftsmen.values()),
                 ("collection", self.collections.values()),
+                ("hall", self.halls.values()),
             )
         }
         self._aliases["panel"] = {

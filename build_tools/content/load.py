@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from build_tools.config import Project
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import (
+    FIELD_NAMES,
     Body,
     Collection,
     Craftsman,
@@ -64,7 +65,7 @@ class _Reader:
         except SourceError as exc:
             self.diagnostics.append(exc.diagnostic)
             return None, rel
-        doc = parse_yaml(text, rel)
+        doc = parse_yaml(text, rel, field_names=FIELD_NAMES)
         self.diagnostics.extend(doc.diagnostics)
         return (doc if doc.ok else None), rel
 
@@ -77,7 +78,9 @@ class _Reader:
         except SourceError as exc:
             self.diagnostics.append(exc.diagnostic)
             return None
-        doc = parse_yaml(parts.front_matter, rel, line_offset=parts.front_matter_line - 1)
+        doc = parse_yaml(
+            parts.front_matter, rel, parts.front_matter_line - 1, field_names=FIELD_NAMES
+        )
         self.diagnostics.extend(doc.diagnostics)
         if not doc.ok:
             return None
@@ -240,7 +243,7 @@ def _is_content_file(parts: tuple[str, ...]) -> bool:
 
 def _unknown_hint(parts: tuple[str, ...]) -> str:
     name = parts[-1]
-    if name.endswith((".yaml", ".markdown", ".txt")):
+    if parts[0] in _FOLDER_SUFFIX and name.endswith((".yaml", ".markdown", ".txt", ".md", ".yml")):
         return f"不认识的文件“{name}”，已忽略：故事和工匠用 .md，故事集用 .yml"
     if parts[0] in ("red", "craftsmen", "collections") and len(parts) > 2:
         return "子文件夹中的文件不会被读取，请直接放在上一级文件夹中"

@@ -281,6 +281,9 @@ class Hall(Item):
     opened: Date | None = Field(None, title="开放时间")
     intro: Text | None = Field(None, title="展厅介绍", description="Markdown")
     zones: list[Zone] = Field(min_length=1, title="单元", description="按参观顺序排列")
+    aliases: list[Id] = Field(
+        default_factory=list, title="曾用 id", description="展厅文件夹改名前的名字，旧网址会跳转"
+    )
     _panels: list[Panel] = PrivateAttr(default_factory=list)
 
     @property
@@ -312,6 +315,31 @@ class Collection(Item):
     booklet: Booklet = Field(default_factory=Booklet, title="印刷设置")
     aliases: list[Id] = Field(default_factory=list, title="曾用 id")
 
+
+def _field_names(*models: type[BaseModel]) -> frozenset[str]:
+    names: set[str] = set()
+    for model in models:
+        names.update(info.alias or name for name, info in model.model_fields.items())
+    return frozenset(names)
+
+
+# Every key an editor can write, anywhere in the authoring format.
+FIELD_NAMES = _field_names(
+    Unit,
+    Theme,
+    Image,
+    Story,
+    Honor,
+    Patent,
+    Achievement,
+    Craftsman,
+    Exhibit,
+    Panel,
+    Zone,
+    Hall,
+    Booklet,
+    Collection,
+)
 
 KINDS: dict[str, type[Item]] = {
     "story": Story,

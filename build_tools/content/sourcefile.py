@@ -38,7 +38,7 @@ def read_text(file: Path, rel: str) -> str:
         raw = file.read_bytes()
     except OSError as exc:
         raise SourceError(
-            diagnostic("E-FILE-UNREADABLE", Location(rel), f"无法读取文件：{exc.strerror}")
+            diagnostic("E-FILE-UNREADABLE", Location(rel), f"无法读取文件：{_os_reason(exc)}")
         ) from exc
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -51,6 +51,16 @@ def read_text(file: Path, rel: str) -> str:
     if not text.strip():
         raise SourceError(diagnostic("E-FILE-EMPTY", Location(rel, 1, 1), "文件是空的"))
     return text
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹"
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在（可能是失效的链接）"
+    return f"系统错误（errno {exc.errno}）"
 
 
 def _encoding_error(raw: bytes, exc: UnicodeDecodeError, rel: str) -> Diagnostic:

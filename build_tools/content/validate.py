@@ -163,6 +163,15 @@ def _translate(model: type[BaseModel], err: Any, data: Any, origin: Origin) -> D
         return diagnostic(
             "E-FIELD-TYPE", where, f"{label} 应为{expected}，现在是{_describe(value)}{hint}"
         )
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return diagnostic("E-FIELD-VALUE", where, f"{label} 的值 {value} 不合理")
+    bounds = {
+        "greater_than_equal": "不小于",
+        "less_than_equal": "不大于",
+        "greater_than": "大于",
+        "less_than": "小于",
+    }
+    if kind in bounds:
+        limit = next(iter(ctx.values()), "")
+        return diagnostic(
+            "E-FIELD-VALUE", where, f"{label} 的值 {value} 不合理，应{bounds[kind]} {limit}"
+        )
     return diagnostic("E-FIELD-VALUE", where, f"{label} 的值“{value}”不符合要求（{err['msg']}）")

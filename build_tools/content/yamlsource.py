@@ -8,7 +8,7 @@ duplicate keys (PyYAML silently keeps the last one), alias bombs, exotic tags.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,10 +156,16 @@ class _Walker:
         return node.value
 
 
-def parse_yaml(text: str, path: str, line_offset: int = 0) -> YamlDocument:
-    """Parse one YAML document. `line_offset` is the number of file lines before `text`."""
+def parse_yaml(
+    text: str, path: str, line_offset: int = 0, field_names: Collection[str] | None = None
+) -> YamlDocument:
+    """Parse one YAML document. `line_offset` is the number of file lines before `text`.
+
+    `field_names`, when given, are the keys a full-width colon (`date：1958`) is looked
+    for; otherwise any ASCII word is. Knowing the fields keeps `AI：人工智能` inside a
+    block of text from being taken for a broken key."""
     walker = _Walker(path, line_offset)
-    colon_hints = list(_fullwidth_colons(text, path, line_offset))
+    colon_hints = list(_fullwidth_colons(text, path, line_offset, field_names))
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -182,10 +188,14 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YamlDocument:
     return YamlDocument(data, walker.map, colon_hints + walker.diagnostics, not colon_hints)
 
 
-def _fullwidth_colons(text: str, path: str, line_offset: int) -> Iterator[Diagnostic]:
+def _fullwidth_colons(
+    text: str, path: str, line_offset: int, field_names: Collection[str] | None
+) -> Iterator[Diagnostic]:
+    if "：" not in text:
+        return
     for number, line in enumerate(text.split("\n"), start=1):
         match = _FULLWIDTH_KEY.match(line)
-        if match:
+        if match and (field_names is None or match.group(2) in field_names):
             column = len(match.group(0))  # the colon itself
             key = match.group(2)
             yield diagnostic(
@@ -210,6 +220,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, walker: _Walker) -> Diag
                     break
         loc = Location(walker.path, tab_line + 1 + walker.line_offset, max(tab_col, 0) + 1)
         return diagnostic("E-YAML-TAB", loc, "YAML 中不能用制表符（Tab）缩进或分隔，请改用空格")
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
+        mark = exc.context_mark  # where the quote was opened, not where the file ended
     return diagnostic("E-YAML-SYNTAX", walker.location(mark), _explain(problem, exc))
 
 
@@ -225,7 +237,12 @@ _PROBLEMS = {
     "found a tab character": "不能用制表符（Tab）缩进",
     "expected a single document": "一个文件里只能有一个 YAML 文档（不要在中间再写 ---）",
     "did not find expected '-' indicator": "列表项的缩进不齐",
-    "while scanning a quoted scalar": "引号没有闭合",
+    "while scanning a quoted scalar": "这里开始的引号没有闭合",
+    "did not find expected whitespace or line break": "特殊字符（如 ! & *）开头的值要加引号",
+    "while scanning a tag": "以 ! 开头的值要加引号",
+    "while scanning an anchor": "以 & 开头的值要加引号",
+    "while scanning an alias": "以 * 开头的值要加引号",
+    "while parsing a flow": "方括号或花括号没有闭合，或其中的逗号、冒号需要加引号",
 }
 
 
@@ -234,4 +251,4 @@ def _explain(problem: str, exc: yaml.MarkedYAMLError) -> str:
     for needle, meaning in _PROBLEMS.items():
         if needle in problem or needle in context:
             return f"YAML 语法错误：{meaning}"
-    return f"YAML 语法错误（{problem or context}）"
+    return "YAML 语法错误：这里的写法无法解析，请检查引号、缩进、冒号和开头的特殊字符（如 ! & * @）"

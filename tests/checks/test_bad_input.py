@@ -79,3 +79,24 @@ def test_file_order_does_not_matter(valid_tree, run_check):
     medal.write_text(medal.read_text(encoding="utf-8").replace("wang-jian-guo", "zz-wang"))
     run = run_check(valid_tree)
     assert run.diagnostics == []
+
+
+def test_fullwidth_colon_inside_text_is_not_a_broken_key(valid_tree, run_check):
+    hall = valid_tree / "stories/halls/main-hall/hall.yml"
+    hall.write_text(
+        hall.read_text(encoding="utf-8").replace(
+            "  欢迎参观。", "  欢迎参观。\n  AI：人工智能展区在二楼。"
+        ),
+        encoding="utf-8",
+    )
+    assert run_check(valid_tree).diagnostics == []
+
+
+def test_unclosed_quote_is_reported_where_it_opens(valid_tree, run_check):
+    story = valid_tree / "stories/red/night-shift.md"
+    story.write_text(
+        story.read_text(encoding="utf-8").replace("title: 夜班", 'title: "夜班'), encoding="utf-8"
+    )
+    [problem] = run_check(valid_tree).diagnostics
+    assert (problem["code"], problem["line"], problem["column"]) == ("E-YAML-SYNTAX", 2, 8)
+    assert "引号" in problem["message"]
