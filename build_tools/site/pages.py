@@ -1,0 +1,576 @@
+"""Page generation: a plain function from the corpus to `{path: Markdown}`.
+
+Python decides what goes on a page (which stories, in which order, what links where);
+the Jinja templates in `templates/` decide how it looks. A project overrides a template
+by putting one of the same name in `docs/overrides/culture/`. Every value from content
+is escaped by the templates (autoescape); bodies arrive already rendered without raw HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from build_tools.content.corpus import Corpus
+from build_tools.content.model import (
+    PANEL_KIND_LABELS,
+    STATUS_LABELS,
+    Collection,
+    Craftsman,
+    Hall,
+    Image,
+    Item,
+    Panel,
+    Story,
+)
+from build_tools.site import urls
+from build_tools.site.images import ImageCatalog, PublishedImage
+from build_tools.site.relations import SiteIndex, name_key
+from build_tools.site.render import BodyRenderer
+
+HONOR_LEVELS = ("国家级", "省部级", "集团级", "公司级")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    drafts: bool = False  # preview: drafts and review items are shown, badged
+    page_size: int = 40  # items per page of a long listing
+    home_latest: int = 6
+    home_craftsmen: int = 6
+    related: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    url: str | None  # None: shown as plain text
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    src: str
+    srcset: str
+    width: int
+    height: int
+    caption: str
+    credit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    title: str
+    url: str
+    meta: str
+    summary: str
+    badge: str | None
+    picture: Picture | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    number: int
+    count: int
+    previous: str | None
+    next: str | None
+    pages: list[tuple[int, str]]
+
+
+def _yaml_text(value: Any) -> Markup:
+    """A front-matter value: HTML-escaped once (Material prints titles unescaped),
+    then quoted for YAML."""
+    return Markup(json.dumps(str(escape(str(value))), ensure_ascii=False))
+
+
+class _Generator:
+    def __init__(
+        self,
+        corpus: Corpus,
+        options: SiteOptions,
+        images: ImageCatalog,
+        overrides: Path | None,
+    ) -> None:
+        self.corpus = corpus
+        self.options = options
+        self.images = images
+        self.index = SiteIndex.build(corpus, drafts=options.drafts)
+        self.renderer = BodyRenderer(images)
+        loaders: list[Any] = [PackageLoader("build_tools.site", "templates")]
+        if overrides is not None and overrides.is_dir():
+            loaders.insert(0, FileSystemLoader(overrides))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["yaml"] = _yaml_text
+        self.pages: dict[str, str] = {}
+
+    # -- output --------------------------------------------------------------------------
+    def emit(self, url: str, template: str, **context: Any) -> None:
+        href: Callable[[str], str] = partial(urls.relative, url)
+        text = self.env.get_template(template).render(page_url=url, href=href, **context)
+        self.pages[urls.source_path(url)] = text
+
+    # -- shared view pieces ----------------------------------------------------------------
+    def badge(self, item: Item) -> str | None:
+        status = getattr(item, "status", "published")
+        return STATUS_LABELS[status] if status != "published" else None
+
+    def picture(self, image: Image | None, item: Item, page_url: str) -> Picture | None:
+        if image is None:
+            return None
+        source = self.corpus.root / Path(item.origin.path).parent / image.src
+        published = self.images.publish(source)
+        if published is None:
+            return None
+        return self._picture(published, page_url, image.caption, image.credit)
+
+    def _picture(
+        self, published: PublishedImage, page_url: str, caption: str, credit: str | None
+    ) -> Picture:
+        rel = partial(urls.relative, page_url)
+        return Picture(
+            src=rel(published.default.url),
+            srcset=", ".join(f"{rel(v.url)} {v.width}w" for v in published.variants),
+            width=published.default.width,
+            height=published.default.height,
+            caption=caption,
+            credit=credit,
+        )
+
+    def unit_link(self, unit_id: str | None) -> Link | None:
+        if not unit_id:
+            return None
+        unit = self.corpus.units.get(unit_id)
+        return Link(unit.name, urls.unit(unit)) if unit else None
+
+    def theme_links(self, names: Sequence[str]) -> list[Link]:
+        links = []
+        for name in dict.fromkeys(names):
+            theme = self.corpus.themes.get(name)
+            links.append(Link(name, urls.theme(theme) if theme else None))
+        return links
+
+    def story_card(self, story: Story, page_url: str, *, picture: bool = False) -> Card:
+        unit = self.corpus.units.get(story.unit or "")
+        meta = " · ".join(x for x in (story.date.zh(), unit.name if unit else "") if x)
+        pic = self.picture(story.cover, story, page_url) if picture else None
+        return Card(
+            story.title,
+            urls.story(story),
+            meta,
+            story.summary,
+            self.badge(story),
+            pic,
+            story.date.year,
+        )
+
+    def craftsman_card(self, person: Craftsman, page_url: str) -> Card:
+        unit = self.corpus.units.get(person.unit)
+        meta = " · ".join(x for x in (person.position, unit.name if unit else "") if x)
+        pic = self.picture(person.photo, person, page_url)
+        return Card(
+            person.name, urls.craftsman(person), meta, person.summary, self.badge(person), pic
+        )
+
+    def item_card(self, item: Item, page_url: str) -> Card:
+        if isinstance(item, Story):
+            return self.story_card(item, page_url)
+        if isinstance(item, Craftsman):
+            return self.craftsman_card(item, page_url)
+        assert isinstance(item, Panel)
+        hall = self.corpus.halls[item.hall]
+        return Card(
+            f"{item.number} {item.title}",
+            urls.panel(item),
+            f"{hall.name} · 展板",
+            "",
+            self.badge(item),
+        )
+
+    def body(self, item: Item, page_url: str) -> Markup:
+        return self.renderer.render(
+            item.body.markdown, page_url, self.corpus.root / item.origin.path
+        )
+
+    def markdown_field(self, text: str | None, item: Item, page_url: str) -> Markup | None:
+        if not text:
+            return None
+        return self.renderer.render(text, page_url, self.corpus.root / item.origin.path)
+
+    def paginate(
+        self,
+        base: str,
+        template: str,
+        items: Sequence[Any],
+        card: Callable[[Any, str], Card],
+        **context: Any,
+    ) -> None:
+        size = self.options.page_size
+        count = max(1, math.ceil(len(items) / size))
+        for number in range(1, count + 1):
+            url = urls.paged(base, number)
+            pager = Pager(
+                number,
+                count,
+                urls.paged(base, number - 1) if number > 1 else None,
+                urls.paged(base, number + 1) if number < count else None,
+                [(n, urls.paged(base, n)) for n in _page_window(number, count)],
+            )
+            chunk = items[(number - 1) * size : number * size]
+            self.emit(
+                url,
+                template,
+                listing=[card(i, url) for i in chunk],
+                pager=pager,
+                total=len(items),
+                **context,
+            )
+
+    # -- pages -----------------------------------------------------------------------------
+    def generate(self) -> dict[str, str]:
+        self.home()
+        self.stories()
+        self.themes()
+        self.units()
+        self.timeline()
+        self.craftsmen()
+        self.halls()
+        self.collections()
+        return self.pages
+
+    def home(self) -> None:
+        latest = sorted(
+            self.index.stories, key=lambda s: (s.published or s.date, s.date, s.id), reverse=True
+        )[: self.options.home_latest]
+        featured = sorted(self.index.craftsmen, key=lambda c: (-len(c.honors), name_key(c.name)))[
+            : self.options.home_craftsmen
+        ]
+        themes = [
+            (theme, len(self.index.by_theme.get(name, [])))
+            for name, theme in self.corpus.themes.items()
+        ]
+        self.emit(
+            urls.home(),
+            "home.md.j2",
+            latest=[self.story_card(s, "", picture=True) for s in latest],
+            featured=[self.craftsman_card(c, "") for c in featured],
+            themes=[(Link(t.name, urls.theme(t)), n) for t, n in themes if n],
+            counts={
+                "stories": len(self.index.stories),
+                "craftsmen": len(self.index.craftsmen),
+                "halls": len(self.corpus.halls),
+                "collections": len(self.corpus.collections),
+            },
+            halls=[Link(h.name, urls.hall(h)) for h in self.corpus.halls.values()],
+            collections=[
+                Link(c.title, urls.collection(c)) for c in self.corpus.collections.values()
+            ],
+        )
+
+    def stories(self) -> None:
+        self.paginate(
+            "stories/",
+            "story_list.md.j2",
+            self.index.stories,
+            self.story_card,
+            title="红色故事",
+            description=f"共 {len(self.index.stories)} 篇，按年代排列。也可以按主题、单位或时间线浏览。",
+            kind="stories",
+        )
+        for story in self.index.stories:
+            self.story(story)
+
+    def story(self, story: Story) -> None:
+        url = urls.story(story)
+        people: list[Link] = []
+        for cid in story.craftsmen:
+            person = self.index.craftsman(cid)
+            people.append(Link(person.name, urls.craftsman(person)) if person else Link(cid, None))
+        people += [Link(name, None) for name in story.people]
+        self.emit(
+            url,
+            "story.md.j2",
+            story=story,
+            badge=self.badge(story),
+            date=story.date.zh(),
+            unit=self.unit_link(story.unit),
+            themes=self.theme_links(story.themes),
+            people=people,
+            cover=self.picture(story.cover, story, url),
+            body=self.body(story, url),
+            related=[
+                self.story_card(s, url) for s in self.index.related(story, self.options.related)
+            ],
+        )
+
+    def themes(self) -> None:
+        entries = []
+        for name, theme in self.corpus.themes.items():
+            stories = self.index.by_theme.get(name, [])
+            entries.append((Link(name, urls.theme(theme)), theme.description, len(stories)))
+            self.paginate(
+                urls.theme(theme),
+                "story_list.md.j2",
+                stories,
+                self.story_card,
+                title=f"主题：{name}",
+                description=theme.description or "",
+                kind="theme",
+            )
+        self.emit("themes/", "themes.md.j2", entries=entries)
+
+    def units(self) -> None:
+        tree: list[tuple[int, Link, int]] = []
+
+        def walk(unit_id: str, depth: int, seen: set[str]) -> None:
+            if unit_id in seen:
+                return
+            seen.add(unit_id)
+            unit = self.corpus.units[unit_id]
+            tree.append(
+                (depth, Link(unit.name, urls.unit(unit)), len(self.index.unit_stories(unit_id)))
+            )
+            for child in self.corpus.child_units(unit_id):
+                walk(child, depth + 1, seen)
+
+        seen: set[str] = set()
+        for unit in self.corpus.units.values():
+            if not unit.parent or unit.parent not in self.corpus.units:
+                walk(unit.id, 0, seen)
+        self.emit("units/", "units.md.j2", tree=tree)
+        for unit in self.corpus.units.values():
+            parent = self.corpus.units.get(unit.parent or "")
+            self.paginate(
+                urls.unit(unit),
+                "story_list.md.j2",
+                self.index.unit_stories(unit.id),
+                self.story_card,
+                title=unit.name,
+                description="、".join(
+                    x
+                    for x in (
+                        f"简称{unit.short}" if unit.short else "",
+                        f"曾用名：{'、'.join(unit.aliases)}" if unit.aliases else "",
+                    )
+                    if x
+                ),
+                kind="unit",
+                parent=Link(parent.name, urls.unit(parent)) if parent else None,
+                children=[
+                    Link(self.corpus.units[c].name, urls.unit(c))
+                    for c in self.corpus.child_units(unit.id)
+                ],
+                people=[
+                    self.craftsman_card(p, urls.unit(unit))
+                    for p in self.index.craftsmen_by_unit.get(unit.id, [])
+                ],
+            )
+
+    def timeline(self) -> None:
+        decades = []
+        for decade, stories in sorted(self.index.by_decade.items()):
+            years: dict[int, int] = {}
+            for s in stories:
+                years[s.date.year] = years.get(s.date.year, 0) + 1
+            highlights = stories[:: max(1, len(stories) // 4)][:4]
+            decades.append(
+                {
+                    "label": f"{decade}年代",
+                    "url": urls.decade(decade),
+                    "count": len(stories),
+                    "years": sorted(years.items()),
+                    "highlights": [self.story_card(s, "timeline/") for s in highlights],
+                }
+            )
+            self.paginate(
+                urls.decade(decade),
+                "story_list.md.j2",
+                stories,
+                self.story_card,
+                title=f"{decade}年代",
+                description=f"{decade}—{decade + 9} 年间的 {len(stories)} 个故事，按时间排列。",
+                kind="decade",
+                group_by_year=True,
+            )
+        self.emit("timeline/", "timeline.md.j2", decades=decades)
+
+    def craftsmen(self) -> None:
+        filters_levels = [
+            (
+                Link(level, urls.honor_level(level)),
+                len(self.index.craftsmen_by_level.get(level, [])),
+            )
+            for level in HONOR_LEVELS
+        ]
+        filters_units = [
+            (Link(self.corpus.units[u].name, urls.unit(u)), len(people))
+            for u, people in self.index.craftsmen_by_unit.items()
+            if u in self.corpus.units
+        ]
+        common = {"levels": filters_levels, "units": filters_units}
+        self.paginate(
+            "craftsmen/",
+            "craftsmen.md.j2",
+            self.index.craftsmen,
+            self.craftsman_card,
+            title="工匠风采",
+            active=None,
+            **common,
+        )
+        for level in HONOR_LEVELS:
+            self.paginate(
+                urls.honor_level(level),
+                "craftsmen.md.j2",
+                self.index.craftsmen_by_level.get(level, []),
+                self.craftsman_card,
+                title=f"工匠风采：{level}荣誉",
+                active=level,
+                **common,
+            )
+        for person in self.index.craftsmen:
+            self.craftsman(person)
+
+    def craftsman(self, person: Craftsman) -> None:
+        url = urls.craftsman(person)
+        honors = sorted(person.honors, key=lambda h: (HONOR_LEVELS.index(h.level), -h.year))
+        self.emit(
+            url,
+            "craftsman.md.j2",
+            person=person,
+            badge=self.badge(person),
+            unit=self.unit_link(person.unit),
+            photo=self.picture(person.photo, person, url),
+            honors_by_level=[
+                (level, [h for h in honors if h.level == level])
+                for level in HONOR_LEVELS
+                if any(h.level == level for h in honors)
+            ],
+            patents=sorted(person.patents, key=lambda p: (p.year or 0, p.number)),
+            achievements=sorted(person.achievements, key=lambda a: a.year),
+            body=self.body(person, url),
+            appears_in=[self.item_card(i, url) for i in self.index.backlinks.get(person.id, [])],
+        )
+
+    def halls(self) -> None:
+        halls = list(self.corpus.halls.values())
+        self.emit(
+            "halls/",
+            "halls.md.j2",
+            halls=[(h, Link(h.name, urls.hall(h)), len(self.index.panels(h))) for h in halls],
+        )
+        for hall in halls:
+            panels = self.index.panels(hall)
+            url = urls.hall(hall)
+            zones = [(zone, [p for p in panels if p.zone == zone.id]) for zone in hall.zones]
+            self.emit(
+                url,
+                "hall.md.j2",
+                hall=hall,
+                opened=hall.opened.zh() if hall.opened else None,
+                intro=self.markdown_field(hall.intro, hall, url),
+                zones=[(z, [(p, urls.panel(p), self.badge(p)) for p in ps]) for z, ps in zones],
+            )
+            titles = {z.id: z.title for z in hall.zones}
+            for i, panel in enumerate(panels):
+                self.panel(
+                    hall,
+                    panel,
+                    titles,
+                    panels[i - 1] if i else None,
+                    panels[i + 1] if i + 1 < len(panels) else None,
+                )
+
+    def panel(
+        self,
+        hall: Hall,
+        panel: Panel,
+        zones: dict[str, str],
+        previous: Panel | None,
+        following: Panel | None,
+    ) -> None:
+        url = urls.panel(panel)
+        related = [item for rid in panel.related if (item := self.index.item(rid)) is not None]
+        self.emit(
+            url,
+            "panel.md.j2",
+            hall=Link(hall.name, urls.hall(hall)),
+            panel=panel,
+            kind=PANEL_KIND_LABELS[panel.panel_kind],
+            zone=zones.get(panel.zone, panel.zone),
+            badge=self.badge(panel),
+            image=self.picture(panel.image, panel, url),
+            body=self.body(panel, url),
+            related=[self.item_card(i, url) for i in related],
+            previous=Link(f"{previous.number} {previous.title}", urls.panel(previous))
+            if previous
+            else None,
+            next=Link(f"{following.number} {following.title}", urls.panel(following))
+            if following
+            else None,
+        )
+
+    def collections(self) -> None:
+        collections = list(self.corpus.collections.values())
+        self.emit(
+            "collections/",
+            "collections.md.j2",
+            collections=[(c, Link(c.title, urls.collection(c))) for c in collections],
+        )
+        for collection in collections:
+            self.collection(collection)
+
+    def collection(self, collection: Collection) -> None:
+        url = urls.collection(collection)
+        items = [item for iid in collection.items if (item := self.index.item(iid)) is not None]
+        self.emit(
+            url,
+            "collection.md.j2",
+            collection=collection,
+            edition=collection.edition.zh() if collection.edition else None,
+            foreword=self.markdown_field(collection.foreword, collection, url),
+            items=[self.item_card(i, url) for i in items],
+        )
+
+
+def _page_window(number: int, count: int, width: int = 2) -> Iterator[int]:
+    shown = {1, count, *range(number - width, number + width + 1)}
+    return iter(sorted(n for n in shown if 1 <= n <= count))
+
+
+def generate_pages(
+    corpus: Corpus,
+    options: SiteOptions,
+    images: ImageCatalog,
+    overrides: Path | None = None,
+) -> dict[str, str]:
+    """Every generated page of the site, as `{virtual docs path: Markdown}`."""
+    return _Generator(corpus, options, images, overrides).generate()
+
+
+def redirects(corpus: Corpus, options: SiteOptions) -> dict[str, str]:
+    """Old URL → current URL for every alias of an item the build shows."""
+    index = SiteIndex(corpus, options.drafts)
+    found: dict[str, str] = {}
+    for item in corpus.items():
+        if not index.visible(item):
+            continue
+        for alias in getattr(item, "aliases", []):
+            if isinstance(item, Panel):
+                old = f"halls/{item.hall}/{alias}/"
+            else:
+                old = urls.of(item).rsplit("/", 2)[0] + f"/{alias}/"
+            found[old] = urls.of(item)
+    return found

@@ -1,0 +1,100 @@
+"""The MkDocs plugin `culture`: a thin adapter from MkDocs' events to the site package.
+
+on_startup  → knows whether this is the live preview (drafts shown) or a build;
+on_config   → loads and checks the corpus once per build, adds the stylesheet;
+on_files    → adds every generated page (`pages.generate_pages`) as a virtual file;
+on_post_build → writes image variants, alias redirects and the Atom feed.
+Hand-written files under docs/ win over generated ones with the same path.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from build_tools.config import load_project
+from build_tools.content.corpus import Corpus
+from build_tools.content.load import load_corpus
+from build_tools.diagnostics import Severity
+from build_tools.site import feed, redirects
+from build_tools.site.images import ImageCatalog
+from build_tools.site.pages import SiteOptions, generate_pages
+
+log = logging.getLogger("mkdocs.plugins.culture")
+
+ASSETS = Path(__file__).parent / "assets"
+STYLESHEET = "assets/culture/culture.css"
+
+
+class CultureConfig(Config):
+    drafts = c.Choice(("auto", "show", "hide"), default="auto")  # auto: shown in `serve` only
+    page_size = c.Type(int, default=40)
+    image_cache = c.Type(str, default=".cache/images")
+    feed_size = c.Type(int, default=30)
+
+
+class CulturePlugin(BasePlugin[CultureConfig]):
+    def __init__(self) -> None:
+        self.command: str = "build"
+        self.corpus: Corpus | None = None
+        self.images: ImageCatalog | None = None
+        self.options = SiteOptions()
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not config.use_directory_urls:
+            raise PluginError(
+                "culture：需要 use_directory_urls: true（网址由 id 构成，形如 /stories/<id>/）"
+            )
+        root = Path(config.config_file_path).parent
+        project, problems = load_project(root)
+        loaded = load_corpus(project)
+        for d in problems + loaded.diagnostics:
+            line = f"{d.location.path}:{d.location.line}:{d.location.column}: {d.code} {d.message}"
+            # Content errors fail a strict build; warnings are the editors' business.
+            (log.error if d.severity is Severity.ERROR else log.info)(line)
+        self.corpus = loaded.corpus
+        drafts = self.config.drafts == "show" or (
+            self.config.drafts == "auto" and self.command == "serve"
+        )
+        self.options = SiteOptions(drafts=drafts, page_size=self.config.page_size)
+        self.images = ImageCatalog(project.content_dir, root / self.config.image_cache)
+        if STYLESHEET not in [str(s) for s in config.extra_css]:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.corpus is not None and self.images is not None
+        overrides = Path(config.docs_dir) / "overrides" / "culture"
+        generated = generate_pages(self.corpus, self.options, self.images, overrides)
+        for path, markdown in generated.items():
+            if files.get_file_from_path(path) is None:  # a hand-written page wins
+                files.append(File.generated(config, path, content=markdown))
+        for asset in ASSETS.iterdir():
+            files.append(
+                File.generated(config, f"assets/culture/{asset.name}", abs_src_path=str(asset))
+            )
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.corpus is not None and self.images is not None
+        site = Path(config.site_dir)
+        self.images.write(site)
+        redirects.write(site, self.corpus, self.options)
+        feed.write(site, self.corpus, self.options, config, size=self.config.feed_size)
+
+    def on_page_context(
+        self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        context["culture_feed"] = "feed.xml"
+        return context

@@ -1,0 +1,145 @@
+"""What the site shows next to what: listings by theme, unit and decade, backlinks,
+related stories. Built once per build over the items the build may show."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pypinyin import lazy_pinyin
+
+from build_tools.content.corpus import Corpus
+from build_tools.content.model import Craftsman, Hall, Item, Panel, Story
+
+# Candidates looked at per shared theme, nearest in time first; keeps related-story
+# ranking linear in the corpus instead of quadratic.
+_NEAREST_PER_THEME = 12
+
+
+def name_key(text: str) -> str:
+    """Sort Chinese names the way a reader expects: by pinyin."""
+    return " ".join(lazy_pinyin(text))
+
+
+@dataclass(slots=True)
+class SiteIndex:
+    corpus: Corpus
+    drafts: bool
+    stories: list[Story] = field(default_factory=list)  # chronological
+    craftsmen: list[Craftsman] = field(default_factory=list)  # by pinyin
+    by_theme: dict[str, list[Story]] = field(default_factory=dict)
+    by_unit: dict[str, list[Story]] = field(default_factory=dict)
+    by_decade: dict[int, list[Story]] = field(default_factory=dict)
+    craftsmen_by_unit: dict[str, list[Craftsman]] = field(default_factory=dict)
+    craftsmen_by_level: dict[str, list[Craftsman]] = field(default_factory=dict)
+    backlinks: dict[str, list[Item]] = field(default_factory=dict)
+    _by_person: dict[str, list[Story]] = field(default_factory=dict)
+    _theme_keys: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, corpus: Corpus, *, drafts: bool) -> SiteIndex:
+        index = cls(corpus, drafts)
+        index.stories = sorted(
+            (s for s in corpus.stories.values() if index.visible(s)), key=lambda s: (s.date, s.id)
+        )
+        index.craftsmen = sorted(
+            (c for c in corpus.craftsmen.values() if index.visible(c)),
+            key=lambda c: name_key(c.name),
+        )
+        by_theme, by_unit, by_decade = defaultdict(list), defaultdict(list), defaultdict(list)
+        by_person: defaultdict[str, list[Story]] = defaultdict(list)
+        backlinks: defaultdict[str, list[Item]] = defaultdict(list)
+        for story in index.stories:
+            for theme in dict.fromkeys(story.themes):
+                by_theme[theme].append(story)
+            if story.unit:
+                by_unit[story.unit].append(story)
+            by_decade[story.date.decade].append(story)
+            for person in (*story.craftsmen, *story.people):
+                by_person[person].append(story)
+            for cid in dict.fromkeys(story.craftsmen):
+                backlinks[cid].append(story)
+        for panel in corpus.panels():
+            if index.visible(panel):
+                for rid in dict.fromkeys(panel.related):
+                    backlinks[rid].append(panel)
+        by_level: defaultdict[str, list[Craftsman]] = defaultdict(list)
+        by_unit_people: defaultdict[str, list[Craftsman]] = defaultdict(list)
+        for person in index.craftsmen:
+            by_unit_people[person.unit].append(person)
+            for level in dict.fromkeys(h.level for h in person.honors):
+                by_level[level].append(person)
+        index.by_theme, index.by_unit, index.by_decade = (
+            dict(by_theme),
+            dict(by_unit),
+            dict(by_decade),
+        )
+        index.craftsmen_by_level, index.craftsmen_by_unit = dict(by_level), dict(by_unit_people)
+        index.backlinks, index._by_person = dict(backlinks), dict(by_person)
+        return index
+
+    def visible(self, item: Item) -> bool:
+        status = getattr(item, "status", "published")
+        return status == "published" or self.drafts
+
+    def story(self, item_id: str) -> Story | None:
+        found = self.corpus.stories.get(item_id) or self._aliased("story", item_id)
+        return found if isinstance(found, Story) and self.visible(found) else None
+
+    def craftsman(self, item_id: str) -> Craftsman | None:
+        found = self.corpus.craftsmen.get(item_id) or self._aliased("craftsman", item_id)
+        return found if isinstance(found, Craftsman) and self.visible(found) else None
+
+    def item(self, item_id: str) -> Story | Craftsman | None:
+        return self.story(item_id) or self.craftsman(item_id)
+
+    def _aliased(self, kind: str, old: str) -> Item | None:
+        current = self.corpus.alias_target(kind, old)
+        return self.corpus.story_or_craftsman(current) if current else None
+
+    def unit_stories(self, unit_id: str) -> list[Story]:
+        """Stories of the unit and of every unit below it, chronological."""
+        found = [
+            s for u in self.corpus.unit_and_descendants(unit_id) for s in self.by_unit.get(u, [])
+        ]
+        return sorted(found, key=lambda s: (s.date, s.id))
+
+    def panels(self, hall: Hall) -> list[Panel]:
+        return [p for p in hall.panels if self.visible(p)]
+
+    def related(self, story: Story, limit: int = 5) -> list[Story]:
+        """Stories sharing people first, then themes, then unit; nearer in time breaks ties."""
+        scores: defaultdict[str, float] = defaultdict(float)
+        candidates: dict[str, Story] = {}
+        for person in (*story.craftsmen, *story.people):
+            for other in self._by_person.get(person, [])[:200]:
+                scores[other.id] += 3
+                candidates[other.id] = other
+        for theme in dict.fromkeys(story.themes):
+            stories = self.by_theme.get(theme, [])
+            if theme not in self._theme_keys:
+                self._theme_keys[theme] = [s.date.sort_key for s in stories]
+            for other in _nearest(stories, self._theme_keys[theme], story, _NEAREST_PER_THEME):
+                scores[other.id] += 1
+                candidates[other.id] = other
+        for other in candidates.values():
+            if story.unit and other.unit == story.unit:
+                scores[other.id] += 0.5
+        scores.pop(story.id, None)
+        ranked = sorted(
+            scores,
+            key=lambda i: (-scores[i], abs(candidates[i].date.year - story.date.year), i),
+        )
+        return [candidates[i] for i in ranked[:limit]]
+
+
+def _nearest(
+    stories: list[Story], keys: list[tuple[int, int, int]], story: Story, count: int
+) -> list[Story]:
+    """The `count` stories closest in date to `story` in a chronological list."""
+    if len(stories) <= count:
+        return stories
+    at = bisect.bisect_left(keys, story.date.sort_key)
+    low, high = max(0, at - count // 2), min(len(stories), at + count // 2 + 1)
+    return stories[low:high]

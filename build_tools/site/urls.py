@@ -1,0 +1,90 @@
+"""URLs come from ids and never move. Every link between pages is made here."""
+
+from __future__ import annotations
+
+import posixpath
+
+from build_tools.content.model import Collection, Craftsman, Hall, Item, Panel, Story, Theme, Unit
+
+HONOR_LEVEL_SLUGS = {
+    "国家级": "national",
+    "省部级": "provincial",
+    "集团级": "group",
+    "公司级": "company",
+}
+
+
+def home() -> str:
+    return ""
+
+
+def story(item: Story | str) -> str:
+    return f"stories/{item if isinstance(item, str) else item.id}/"
+
+
+def craftsman(item: Craftsman | str) -> str:
+    return f"craftsmen/{item if isinstance(item, str) else item.id}/"
+
+
+def hall(item: Hall | str) -> str:
+    return f"halls/{item if isinstance(item, str) else item.id}/"
+
+
+def panel(item: Panel) -> str:
+    return f"halls/{item.hall}/{item.id}/"
+
+
+def collection(item: Collection | str) -> str:
+    return f"collections/{item if isinstance(item, str) else item.id}/"
+
+
+def theme(item: Theme) -> str:
+    return f"themes/{item.slug}/"
+
+
+def unit(item: Unit | str) -> str:
+    return f"units/{item if isinstance(item, str) else item.id}/"
+
+
+def decade(year: int) -> str:
+    return f"timeline/{year // 10 * 10}s/"
+
+
+def honor_level(level: str) -> str:
+    return f"craftsmen/levels/{HONOR_LEVEL_SLUGS[level]}/"
+
+
+def of(item: Item) -> str:
+    """The URL of any item page."""
+    if isinstance(item, Story):
+        return story(item)
+    if isinstance(item, Craftsman):
+        return craftsman(item)
+    if isinstance(item, Panel):
+        return panel(item)
+    if isinstance(item, Hall):
+        return hall(item)
+    if isinstance(item, Collection):
+        return collection(item)
+    raise TypeError(item)
+
+
+def paged(base: str, number: int) -> str:
+    """Page `number` (1-based) of a listing at `base`."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def source_path(url: str) -> str:
+    """The (virtual) Markdown file MkDocs turns into `url` with directory URLs."""
+    return f"{url}index.md"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url`, relative so that the site works
+    from any sub-path (the intranet may serve it under /culture/)."""
+    if from_url == to_url:
+        return "./"
+    target = posixpath.relpath("/" + to_url, "/" + (from_url or "."))
+    if to_url.endswith("/") or to_url == "":
+        target = target.rstrip("/") + "/"
+    return "./" if target in (".", "./") else target
