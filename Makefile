@@ -4,17 +4,20 @@ SHELL := /bin/bash
 VENV := .venv/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve test check lint bench
+.PHONY: setup serve build test check lint bench
 
 setup:
 	@./build_tools/setup.sh
 
 serve: setup
-	$(VENV)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(VENV)/culture serve --address 127.0.0.1:8000
 
 test: setup
 	$(VENV)/ruff check build_tools tests benchmarks
 	$(VENV)/pytest
+
+build: setup
+	$(VENV)/culture build
 
 check: setup
 	$(VENV)/culture check

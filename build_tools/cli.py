@@ -139,6 +139,42 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- culture build / serve -----------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from build_tools.site.build import BuildFailed, build_site
+
+    project, _, found = check_content(Path.cwd())
+    errors = [d for d in found if d.severity is Severity.ERROR]
+    if errors:
+        print(report.format_text(errors))
+        print(
+            f"culture build: 内容有 {len(errors)} 个错误，未生成网站；原有网站保持不变。",
+            file=sys.stderr,
+        )
+        return 1
+    config_file = project.root / "mkdocs.yml"
+    if not config_file.is_file():
+        print(f"culture build: 找不到 {config_file}", file=sys.stderr)
+        return 2
+    try:
+        target = build_site(config_file, Path(args.out) if args.out else None, drafts=args.drafts)
+    except BuildFailed as exc:
+        print(f"culture build: {exc}", file=sys.stderr)
+        return 1
+    print(f"网站已生成：{target}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from build_tools.site.build import serve_site
+
+    root, _ = find_root(Path.cwd())
+    serve_site(root / "mkdocs.yml", args.address)
+    return 0
+
+
 # -- entry point ---------------------------------------------------------------------------
 
 
@@ -192,6 +228,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("out_dir", metavar="输出文件夹")
     schema.set_defaults(func=cmd_schema)
+    build = commands.add_parser(
+        "build",
+        help="检查内容并生成网站（失败时保留原有网站）",
+        description="先运行与 culture check 相同的检查，有错误则停止；否则生成网站，成功后才替换原有网站。",
+    )
+    build.add_argument(
+        "--out", metavar="文件夹", help="输出文件夹（默认：mkdocs.yml 中的 site_dir，即 site/）"
+    )
+    build.add_argument(
+        "--drafts", action="store_true", help="同时生成草稿和待审条目（带标记），供内部审阅"
+    )
+    build.set_defaults(func=cmd_build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="本地预览网站，保存文件后自动刷新；显示草稿和待审条目",
+        description="启动本地预览服务器，修改 stories/ 或 docs/ 后自动重新生成并刷新浏览器。",
+    )
+    serve.add_argument(
+        "--address", default="127.0.0.1:8000", metavar="地址:端口", help="默认 127.0.0.1:8000"
+    )
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

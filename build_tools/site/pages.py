@@ -508,7 +508,7 @@ class _Generator:
             "panel.md.j2",
             hall=Link(hall.name, urls.hall(hall)),
             panel=panel,
-            kind=PANEL_KIND_LABELS[panel.panel_kind],
+            kind_label=PANEL_KIND_LABELS[panel.panel_kind],
             zone=zones.get(panel.zone, panel.zone),
             badge=self.badge(panel),
             image=self.picture(panel.image, panel, url),

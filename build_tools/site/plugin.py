@@ -86,6 +86,15 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             )
         return files
 
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """The preview rebuilds when content, our templates or their overrides change."""
+        root = Path(config.config_file_path).parent
+        project, _ = load_project(root)
+        for path in (project.content_dir, Path(__file__).parent / "templates", ASSETS):
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.corpus is not None and self.images is not None
         site = Path(config.site_dir)
