@@ -206,8 +206,7 @@ def test_a_failed_build_leaves_the_last_good_site(tmp_path, capsys, monkeypatch)
 
     # a failure inside MkDocs (a broken template override) leaves no half site either
     (project / "stories/red/night-shift.md").write_text(
-        (tmp_path / "p/docs/guide/index.md").read_text()[:0]
-        + "---\ntitle: 夜班\ndate: 1985\nthemes: [安全生产]\nsummary: 摘要。\nstatus: published\n---\n\n正文。\n",
+        "---\ntitle: 夜班\ndate: 1985\nthemes: [安全生产]\nsummary: 摘要。\nstatus: published\n---\n\n正文。\n",
         encoding="utf-8",
     )
     overrides = project / "docs/overrides/culture"
