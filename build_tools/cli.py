@@ -145,7 +145,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from build_tools.site.build import BuildFailed, build_site
 
-    project, _, found = check_content(Path.cwd())
+    project, corpus, found = check_content(Path.cwd())
     errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
         print(report.format_text(errors))
@@ -159,7 +159,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"culture build: 找不到 {config_file}", file=sys.stderr)
         return 2
     try:
-        target = build_site(config_file, Path(args.out) if args.out else None, drafts=args.drafts)
+        out = Path(args.out) if args.out else None
+        target = build_site(config_file, out, drafts=args.drafts, corpus=corpus)
     except BuildFailed as exc:
         print(f"culture build: {exc}", file=sys.stderr)
         return 1

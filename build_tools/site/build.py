@@ -18,6 +18,8 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from build_tools.content.corpus import Corpus
+
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner is not for editors
 
 
@@ -36,8 +38,17 @@ def _log_to_stderr() -> None:
         logger.setLevel(logging.INFO)
 
 
-def build_site(config_file: Path, out: Path | None = None, *, drafts: bool = False) -> Path:
-    """Build the site into `out` (default: `site_dir` of mkdocs.yml) atomically."""
+def build_site(
+    config_file: Path,
+    out: Path | None = None,
+    *,
+    drafts: bool = False,
+    corpus: Corpus | None = None,
+) -> Path:
+    """Build the site into `out` (default: `site_dir` of mkdocs.yml) atomically.
+
+    `corpus`, when the caller has just loaded (and checked) it, is handed to the plugin
+    instead of being read again."""
     _log_to_stderr()
     try:
         config = load_config(str(config_file))
@@ -49,8 +60,10 @@ def build_site(config_file: Path, out: Path | None = None, *, drafts: bool = Fal
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         config = load_config(str(config_file), site_dir=str(staging))
+        plugin = config.plugins["culture"]
         if drafts:
-            config.plugins["culture"].config.drafts = "show"
+            plugin.config.drafts = "show"
+        plugin.preloaded = corpus
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)

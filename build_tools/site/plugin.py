@@ -3,6 +3,7 @@
 on_startup  → knows whether this is the live preview (drafts shown) or a build;
 on_config   → loads and checks the corpus once per build, adds the stylesheet;
 on_files    → adds every generated page (`pages.generate_pages`) as a virtual file;
+on_page_markdown/on_page_content → pass a generated page's HTML block through unparsed;
 on_post_build → writes image variants, alias redirects and the Atom feed.
 Hand-written files under docs/ win over generated ones with the same path.
 """
@@ -47,6 +48,10 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self.corpus: Corpus | None = None
         self.images: ImageCatalog | None = None
         self.options = SiteOptions()
+        self._html: dict[str, str] = {}
+        # Set by `culture build`, which has just loaded and checked the corpus: saves
+        # loading it a second time. Used for one build only.
+        self.preloaded: Corpus | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -58,12 +63,17 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             )
         root = Path(config.config_file_path).parent
         project, problems = load_project(root)
-        loaded = load_corpus(project)
-        for d in problems + loaded.diagnostics:
-            line = f"{d.location.path}:{d.location.line}:{d.location.column}: {d.code} {d.message}"
-            # Content errors fail a strict build; warnings are the editors' business.
-            (log.error if d.severity is Severity.ERROR else log.info)(line)
-        self.corpus = loaded.corpus
+        if self.preloaded is not None:
+            self.corpus, self.preloaded = self.preloaded, None
+        else:
+            loaded = load_corpus(project)
+            for d in problems + loaded.diagnostics:
+                line = (
+                    f"{d.location.path}:{d.location.line}:{d.location.column}: {d.code} {d.message}"
+                )
+                # Content errors fail a strict build; warnings are the editors' business.
+                (log.error if d.severity is Severity.ERROR else log.info)(line)
+            self.corpus = loaded.corpus
         drafts = self.config.drafts == "show" or (
             self.config.drafts == "auto" and self.command == "serve"
         )
@@ -85,6 +95,21 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 File.generated(config, f"assets/culture/{asset.name}", abs_src_path=str(asset))
             )
         return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files
+    ) -> str:
+        # A generated page is one raw HTML block under its front matter: Markdown would
+        # only re-parse every tag of it. Keep it aside and skip the parse (10k pages!).
+        if page.file.generated_by == "culture":
+            self._html[page.file.src_uri] = markdown
+            return ""
+        return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files
+    ) -> str:
+        return self._html.pop(page.file.src_uri, html)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """The preview rebuilds when content, our templates or their overrides change."""
