@@ -46,6 +46,7 @@ class SiteOptions:
     home_latest: int = 6
     home_craftsmen: int = 6
     related: int = 5
+    unit_craftsmen: int = 6  # shown on a unit page; the rest on its craftsmen page
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,8 +376,12 @@ class _Generator:
                 ],
                 people=[
                     self.craftsman_card(p, urls.unit(unit))
-                    for p in self.index.craftsmen_by_unit.get(unit.id, [])
+                    for p in self.index.craftsmen_by_unit.get(unit.id, [])[
+                        : self.options.unit_craftsmen
+                    ]
                 ],
+                people_total=len(self.index.craftsmen_by_unit.get(unit.id, [])),
+                people_url=urls.craftsmen_of_unit(unit.id),
             )
 
     def timeline(self) -> None:
@@ -416,7 +421,7 @@ class _Generator:
             for level in HONOR_LEVELS
         ]
         filters_units = [
-            (Link(self.corpus.units[u].name, urls.unit(u)), len(people))
+            (Link(self.corpus.units[u].name, urls.craftsmen_of_unit(u)), len(people))
             for u, people in self.index.craftsmen_by_unit.items()
             if u in self.corpus.units
         ]
@@ -440,6 +445,18 @@ class _Generator:
                 active=level,
                 **common,
             )
+        for unit_id, people in self.index.craftsmen_by_unit.items():
+            unit = self.corpus.units.get(unit_id)
+            if unit is not None:
+                self.paginate(
+                    urls.craftsmen_of_unit(unit_id),
+                    "craftsmen.md.j2",
+                    people,
+                    self.craftsman_card,
+                    title=f"工匠风采：{unit.name}",
+                    active=unit.name,
+                    **common,
+                )
         for person in self.index.craftsmen:
             self.craftsman(person)
 

@@ -50,6 +50,10 @@ def decade(year: int) -> str:
     return f"timeline/{year // 10 * 10}s/"
 
 
+def craftsmen_of_unit(unit_id: str) -> str:
+    return f"craftsmen/units/{unit_id}/"
+
+
 def honor_level(level: str) -> str:
     return f"craftsmen/levels/{HONOR_LEVEL_SLUGS[level]}/"
 
