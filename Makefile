@@ -27,4 +27,5 @@ lint: setup
 	$(VENV)/ruff format --check build_tools tests benchmarks
 
 bench: setup
+	$(VENV)/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
 	$(VENV)/python benchmarks/run.py
