@@ -10,6 +10,7 @@ Hand-written files under docs/ win over generated ones with the same path.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any, Literal
@@ -25,14 +26,16 @@ from build_tools.config import load_project
 from build_tools.content.corpus import Corpus
 from build_tools.content.load import load_corpus
 from build_tools.diagnostics import Severity
-from build_tools.site import feed, redirects
+from build_tools.site import feed, redirects, search
 from build_tools.site.images import ImageCatalog
 from build_tools.site.pages import SiteOptions, generate_pages
+from build_tools.site.relations import SiteIndex
 
 log = logging.getLogger("mkdocs.plugins.culture")
 
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/culture/culture.css"
+SEARCH_SCRIPT = "assets/culture/search.js"
 
 
 class CultureConfig(Config):
@@ -40,6 +43,7 @@ class CultureConfig(Config):
     page_size = c.Type(int, default=40)
     image_cache = c.Type(str, default=".cache/images")
     feed_size = c.Type(int, default=30)
+    search = c.Type(bool, default=True)  # Pagefind index + entity index
 
 
 class CulturePlugin(BasePlugin[CultureConfig]):
@@ -52,6 +56,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         # Set by `culture build`, which has just loaded and checked the corpus: saves
         # loading it a second time. Used for one build only.
         self.preloaded: Corpus | None = None
+        self.indexer: search.BackgroundIndexer | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -81,7 +86,24 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self.images = ImageCatalog(project.content_dir, root / self.config.image_cache)
         if STYLESHEET not in [str(s) for s in config.extra_css]:
             config.extra_css.append(STYLESHEET)
+        if SEARCH_SCRIPT not in [str(s) for s in config.extra_javascript]:
+            script = c.ExtraScriptValue(SEARCH_SCRIPT)
+            script.type = "module"
+            config.extra_javascript.append(script)
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.indexer = search.BackgroundIndexer() if self.config.search else None
+
+    def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
+        if self.indexer is not None:
+            self.indexer.add(output, page.url)
+        return output
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.corpus is not None and self.images is not None
@@ -126,6 +148,20 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self.images.write(site)
         redirects.write(site, self.corpus, self.options)
         feed.write(site, self.corpus, self.options, config, size=self.config.feed_size)
+        if self.indexer is not None:
+            index = SiteIndex.build(self.corpus, drafts=self.options.drafts)
+            target = site / search.ENTITIES_FILE
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(
+                json.dumps(
+                    search.entities_payload(self.corpus, index),
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ),
+                encoding="utf-8",
+            )
+            self.indexer.finish(site)
+            self.indexer = None
 
     def on_page_context(
         self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any
