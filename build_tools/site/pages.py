@@ -77,34 +77,6 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchFacets:
-    """What the search index is told about a page: its kind, title, date and filters."""
-
-    type: str  # 故事 / 工匠 / 展板 / 故事集 / 其他
-    title: str
-    date: str | None = None
-    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-
-def _facet_text(value: str) -> str:
-    # Pagefind splits attribute values on ASCII commas.
-    return value.replace(",", "，")
-
-
-def facets(
-    kind: str, title: str, date: str | None = None, **filters: Sequence[str]
-) -> SearchFacets:
-    return SearchFacets(
-        _facet_text(kind),
-        _facet_text(title),
-        date,
-        tuple(
-            (name, tuple(_facet_text(v) for v in values if v)) for name, values in filters.items()
-        ),
-    )
-
-
-@dataclass(frozen=True, slots=True)
 class Pager:
     number: int
     count: int
@@ -330,19 +302,9 @@ class _Generator:
             person = self.index.craftsman(cid)
             people.append(Link(person.name, urls.craftsman(person)) if person else Link(cid, None))
         people += [Link(name, None) for name in story.people]
-        unit = self.corpus.units.get(story.unit or "")
         self.emit(
             url,
             "story.md.j2",
-            search=facets(
-                "故事",
-                story.title,
-                story.date.zh(),
-                type=["故事"],
-                theme=story.themes,
-                unit=[unit.name] if unit else [],
-                decade=[f"{story.date.decade}年代"],
-            ),
             story=story,
             badge=self.badge(story),
             date=story.date.zh(),
@@ -502,13 +464,9 @@ class _Generator:
     def craftsman(self, person: Craftsman) -> None:
         url = urls.craftsman(person)
         honors = sorted(person.honors, key=lambda h: (HONOR_LEVELS.index(h.level), -h.year))
-        unit = self.corpus.units.get(person.unit)
         self.emit(
             url,
             "craftsman.md.j2",
-            search=facets(
-                "工匠", person.name, None, type=["工匠"], unit=[unit.name] if unit else []
-            ),
             person=person,
             badge=self.badge(person),
             unit=self.unit_link(person.unit),
@@ -538,7 +496,6 @@ class _Generator:
             self.emit(
                 url,
                 "hall.md.j2",
-                search=facets("其他", hall.name, None, type=["其他"]),
                 hall=hall,
                 opened=hall.opened.zh() if hall.opened else None,
                 intro=self.markdown_field(hall.intro, hall, url),
@@ -567,7 +524,6 @@ class _Generator:
         self.emit(
             url,
             "panel.md.j2",
-            search=facets("展板", f"{panel.number} {panel.title}", None, type=["展板"]),
             hall=Link(hall.name, urls.hall(hall)),
             panel=panel,
             kind_label=PANEL_KIND_LABELS[panel.panel_kind],
@@ -600,7 +556,6 @@ class _Generator:
         self.emit(
             url,
             "collection.md.j2",
-            search=facets("故事集", collection.title, None, type=["故事集"]),
             collection=collection,
             edition=collection.edition.zh() if collection.edition else None,
             foreword=self.markdown_field(collection.foreword, collection, url),

@@ -4,6 +4,7 @@ on_startup  → knows whether this is the live preview (drafts shown) or a build
 on_config   → loads and checks the corpus once per build, adds the stylesheet;
 on_files    → adds every generated page (`pages.generate_pages`) as a virtual file;
 on_page_markdown/on_page_content → pass a generated page's HTML block through unparsed;
+            the search index (`search.py`) is fed from a background thread meanwhile;
 on_post_build → writes image variants, alias redirects and the Atom feed.
 Hand-written files under docs/ win over generated ones with the same path.
 """
@@ -57,6 +58,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         # loading it a second time. Used for one build only.
         self.preloaded: Corpus | None = None
         self.indexer: search.BackgroundIndexer | None = None
+        self.site_index: SiteIndex | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -92,14 +94,6 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             config.extra_javascript.append(script)
         return config
 
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.indexer = search.BackgroundIndexer() if self.config.search else None
-
-    def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
-        if self.indexer is not None:
-            self.indexer.add(output, page.url)
-        return output
-
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexer is not None:
             self.indexer.close()
@@ -112,6 +106,10 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         for path, markdown in generated.items():
             if files.get_file_from_path(path) is None:  # a hand-written page wins
                 files.append(File.generated(config, path, content=markdown))
+        if self.config.search:
+            # Indexing runs in Pagefind's own process while MkDocs renders the pages.
+            self.site_index = SiteIndex.build(self.corpus, drafts=self.options.drafts)
+            self.indexer = search.BackgroundIndexer(search.records(self.corpus, self.site_index))
         for asset in ASSETS.iterdir():
             files.append(
                 File.generated(config, f"assets/culture/{asset.name}", abs_src_path=str(asset))
@@ -148,13 +146,12 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self.images.write(site)
         redirects.write(site, self.corpus, self.options)
         feed.write(site, self.corpus, self.options, config, size=self.config.feed_size)
-        if self.indexer is not None:
-            index = SiteIndex.build(self.corpus, drafts=self.options.drafts)
+        if self.indexer is not None and self.site_index is not None:
             target = site / search.ENTITIES_FILE
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(
                 json.dumps(
-                    search.entities_payload(self.corpus, index),
+                    search.entities_payload(self.corpus, self.site_index),
                     ensure_ascii=False,
                     separators=(",", ":"),
                 ),

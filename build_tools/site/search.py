@@ -1,22 +1,28 @@
-"""Search: a Pagefind index fed while MkDocs renders, and an entity index for names.
+"""Search: a Pagefind index of every item, and an entity index for names.
 
-Pagefind's extended indexer segments Chinese at index time. It runs as its own process,
-so pages are handed to it from `on_post_page` while MkDocs goes on rendering: the two
-cores work at once instead of one after the other. Only elements marked
-`data-pagefind-body` (item pages) are indexed; nav, footer and listings are not.
+Pagefind (extended) runs as its own process; records go to it from a background thread
+while MkDocs renders the pages, so the two cores work at once. Records are made from
+the corpus, not scraped from HTML: only what an item says is indexed, never nav,
+footer or listings.
 
-Pagefind splits a name such as 王建国 into pieces at query time, so a plain set-up
-ranks pages that merely contain 王 and 建国 above the person. `entities()` therefore
-lists what people search for by name (craftsmen, people, units and their former names,
-themes, titles, years) with their 繁体 spellings; the browser matches those exactly and
-shows them above the full-text results.
+Chinese text is indexed as overlapping character bigrams (东山坡 → 东山 山坡), the way
+Lucene's CJK analyser does, and the browser turns a query into bigrams the same way.
+Measured on the sample queries, Pagefind's own Chinese segmentation missed phrases and
+names outright (王建国, 锅底 found nothing), while bigrams find any substring.
+
+Pagefind still ranks a name's pieces above the person, so `entities()` lists what
+people search for by name (craftsmen, people, units and their former names, themes,
+titles, years) with their 繁体 spellings; the browser matches those exactly and shows
+them above the full-text results.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -24,12 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from build_tools.content.corpus import Corpus
+from build_tools.content.markdown import plain_text
 from build_tools.site import urls
 from build_tools.site.relations import SiteIndex
 
 PAGEFIND_DIR = "pagefind"
 ENTITIES_FILE = "search/entities.json"
-BODY_MARKER = "data-pagefind-body"
+# The bigram text is language-neutral; "zh" keeps Pagefind from stemming it as English.
+LANGUAGE = "zh"
+TEXT_LIMIT = 4000  # characters of page text kept for excerpts
 
 
 @cache
@@ -196,37 +205,171 @@ def entities_payload(corpus: Corpus, index: SiteIndex) -> dict[str, Any]:
     }
 
 
-class BackgroundIndexer:
-    """Pagefind's Python API on an event loop of its own, fed page by page."""
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
-    def __init__(self) -> None:
+
+def cjk_bigrams(text: str) -> str:
+    """东山坡上 → “东山 山坡 坡上”; other text is left as it is."""
+
+    def run(match: re.Match[str]) -> str:
+        chars = match.group(0)
+        pairs = (
+            chars if len(chars) == 1 else " ".join(chars[i : i + 2] for i in range(len(chars) - 1))
+        )
+        return f" {pairs} "
+
+    return _CJK_RUN.sub(run, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    url: str  # site-relative
+    type: str  # 故事 / 工匠 / 展板 / 故事集 / 其他
+    title: str
+    date: str
+    text: str  # what a reader sees on the page, for excerpts
+    filters: dict[str, list[str]]
+
+
+def _join(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
+    units = corpus.units
+    for story in index.stories:
+        unit = units.get(story.unit or "")
+        people = [p.name for c in story.craftsmen if (p := index.craftsman(c))] + story.people
+        yield Record(
+            urls.story(story),
+            "故事",
+            story.title,
+            story.date.zh(),
+            _join(
+                story.title,
+                story.subtitle,
+                "、".join(people),
+                story.place,
+                unit.name if unit else None,
+                "、".join(story.themes),
+                story.summary,
+                plain_text(story.body.markdown),
+                story.source,
+                story.author,
+            ),
+            {
+                "type": ["故事"],
+                "theme": list(dict.fromkeys(story.themes)),
+                "unit": [unit.name] if unit else [],
+                "decade": [f"{story.date.decade}年代"],
+            },
+        )
+    for person in index.craftsmen:
+        unit = units.get(person.unit)
+        yield Record(
+            urls.craftsman(person),
+            "工匠",
+            person.name,
+            "",
+            _join(
+                person.name,
+                person.position,
+                unit.name if unit else None,
+                person.studio,
+                person.motto,
+                "、".join(person.skills),
+                "、".join(h.title for h in person.honors),
+                "、".join(p.title for p in person.patents),
+                person.summary,
+                plain_text(person.body.markdown),
+            ),
+            {"type": ["工匠"], "unit": [unit.name] if unit else []},
+        )
+    for hall in corpus.halls.values():
+        zones = {z.id: z.title for z in hall.zones}
+        yield Record(
+            urls.hall(hall),
+            "其他",
+            hall.name,
+            "",
+            _join(
+                hall.name, hall.location, plain_text(hall.intro or ""), "、".join(zones.values())
+            ),
+            {"type": ["其他"]},
+        )
+        for panel in index.panels(hall):
+            exhibit = panel.exhibit
+            yield Record(
+                urls.panel(panel),
+                "展板",
+                f"{panel.number} {panel.title}",
+                "",
+                _join(
+                    panel.title,
+                    zones.get(panel.zone),
+                    exhibit.name if exhibit else None,
+                    exhibit.material if exhibit else None,
+                    exhibit.origin if exhibit else None,
+                    plain_text(panel.body.markdown),
+                    panel.narration,
+                ),
+                {"type": ["展板"]},
+            )
+    for collection in corpus.collections.values():
+        titles = [i.title for iid in collection.items if (i := index.item(iid))]
+        yield Record(
+            urls.collection(collection),
+            "故事集",
+            collection.title,
+            "",
+            _join(
+                collection.title,
+                collection.subtitle,
+                collection.editor,
+                plain_text(collection.foreword or ""),
+                "、".join(titles),
+            ),
+            {"type": ["故事集"]},
+        )
+
+
+class BackgroundIndexer:
+    """Pagefind's Python API on an event loop of its own thread, fed with records while
+    MkDocs renders pages."""
+
+    def __init__(self, items: Iterator[Record]) -> None:
         from pagefind.index import IndexConfig, PagefindIndex
 
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="pagefind", daemon=True)
         self._thread.start()
-        config = IndexConfig(force_language="zh", keep_index_url=False)
-        self._index = self._run(PagefindIndex(config=config).__aenter__())
-        self._pending: list[Future[Any]] = []
+        self._index = PagefindIndex(config=IndexConfig(force_language=LANGUAGE))
         self.pages = 0
+        self._feeding: Future[Any] = asyncio.run_coroutine_threadsafe(self._feed(items), self._loop)
+
+    async def _feed(self, items: Iterator[Record]) -> None:
+        await self._index.__aenter__()
+        for record in items:
+            await self._index.add_custom_record(
+                url="/" + record.url,
+                content=cjk_bigrams(record.text),
+                language=LANGUAGE,
+                meta={
+                    "title": record.title,
+                    "type": record.type,
+                    "date": record.date,
+                    "text": record.text[:TEXT_LIMIT],
+                },
+                filters={k: v for k, v in record.filters.items() if v},
+            )
+            self.pages += 1
 
     def _run(self, coroutine: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
-    def add(self, html: str, url: str) -> None:
-        if BODY_MARKER not in html:
-            return
-        self.pages += 1
-        self._pending.append(
-            asyncio.run_coroutine_threadsafe(
-                self._index.add_html_file(content=html, url="/" + url), self._loop
-            )
-        )
-
     def finish(self, site: Path) -> None:
         try:
-            for future in self._pending:
-                future.result()
+            self._feeding.result()
             self._run(self._index.write_files(output_path=str(site / PAGEFIND_DIR)))
         finally:
             self.close()
@@ -236,6 +379,8 @@ class BackgroundIndexer:
             # Leaving the context "with an exception" stops the service without its
             # automatic write into the working directory; finish() wrote already. The
             # service may have died already: closing must not fail the build.
+            with contextlib.suppress(Exception):
+                self._feeding.result(timeout=60)
             with contextlib.suppress(Exception):
                 self._run(self._index.__aexit__(BaseException, None, None))
             self._loop.call_soon_threadsafe(self._loop.stop)

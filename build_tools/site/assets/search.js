@@ -11,7 +11,8 @@ let entitiesPromise = null;
 function pagefind() {
   if (!pagefindPromise) {
     pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pf) => {
-      await pf.options({ baseUrl: ROOT.pathname, excerptLength: 40 });
+      // URLs are indexed as "/stories/x/"; siteUrl() puts them under the real root.
+      await pf.options({ baseUrl: "/", excerptLength: 40 });
       pf.init();
       return pf;
     });
@@ -24,6 +25,25 @@ function entities() {
     entitiesPromise = fetch(new URL("search/entities.json", ROOT)).then((r) => r.json());
   }
   return entitiesPromise;
+}
+
+// The index holds Chinese as overlapping bigrams (东山坡 → 东山 山坡): a query is
+// turned into bigrams the same way, so any phrase is found, not only dictionary words.
+function bigrams(text) {
+  return text.replace(/[\u3400-\u9fff\uf900-\ufaff]+/g, (run) => {
+    if (run.length === 1) return ` ${run} `;
+    const pairs = [];
+    for (let i = 0; i < run.length - 1; i += 1) pairs.push(run.slice(i, i + 2));
+    return ` ${pairs.join(" ")} `;
+  }).trim().replace(/\s+/g, " ");
+}
+
+function excerpt(text, query) {
+  const at = text.indexOf(query);
+  if (at < 0) return escapeHtml(text.slice(0, 80)) + (text.length > 80 ? "……" : "");
+  const start = Math.max(0, at - 24);
+  const end = Math.min(text.length, at + query.length + 48);
+  return (start > 0 ? "……" : "") + highlight(text.slice(start, end).replace(/\s+/g, " "), query) + (end < text.length ? "……" : "");
 }
 
 function normalise(query, t2s) {
@@ -67,14 +87,26 @@ function matchEntities(data, query, original) {
 
 async function fullText(query, filters) {
   const pf = await pagefind();
-  const search = await pf.search(query, { filters });
-  if (!search) return [];
-  const data = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  const terms = bigrams(query).split(" ");
+  const first = await pf.search(terms.join(" "), { filters });
+  let found = first ? first.results : [];
+  if (found.length === 0 && terms.length >= 4) {
+    // Pagefind misses the odd bigram (seen with 锅底): the halves of a long phrase
+    // still find it; only pages with the exact phrase are kept from this fallback.
+    const half = Math.ceil(terms.length / 2);
+    const halves = await Promise.all([terms.slice(0, half), terms.slice(half)].map((t) => pf.search(t.join(" "), { filters })));
+    const seen = new Set();
+    found = halves.flatMap((h) => (h ? h.results : [])).filter((r) => !seen.has(r.id) && seen.add(r.id));
+  }
+  let data = await Promise.all(found.slice(0, 20).map((r) => r.data()));
+  if (first && first.results.length === 0) {
+    data = data.filter((d) => (d.meta.text || "").includes(query) || (d.meta.title || "").includes(query));
+  }
   // An exact phrase in the title or text beats pages that only contain its pieces.
   const scored = data.map((d, i) => {
     let score = i;
     if ((d.meta.title || "").includes(query)) score -= 200;
-    else if ((d.content || "").includes(query)) score -= 100;
+    else if ((d.meta.text || "").includes(query)) score -= 100;
     return { d, score };
   });
   scored.sort((a, b) => a.score - b.score);
@@ -83,7 +115,7 @@ async function fullText(query, filters) {
     type: d.meta.type || "其他",
     title: d.meta.title || "",
     date: d.meta.date || "",
-    excerpt: d.excerpt,
+    excerpt: excerpt(d.meta.text || "", query),
   }));
 }
 
@@ -147,7 +179,7 @@ function headerBox(root) {
       + `<li class="culture-result culture-result--all"><a href="${escapeHtml(searchPageUrl(raw.trim()))}">查看全部结果（${results.length}）→</a></li>`;
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
-    root.dataset.state = "ready";
+    root.dataset.query = raw;  // lets tests (and people's tools) know which query is shown
     active = -1;
   }
 
