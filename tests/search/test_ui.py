@@ -1,0 +1,92 @@
+"""The search box and the results page as readers use them."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote, urlsplit
+
+from build_tools.cli import check_content
+from tests.conftest import PROJECT
+
+
+def _type(page, text: str) -> None:
+    box = page.locator("[data-culture-search] input")
+    box.click()
+    box.fill("")
+    box.type(text, delay=15)
+    page.wait_for_selector(f"[data-culture-search][data-query='{text}']", timeout=15_000)
+
+
+def test_keyboard_opens_the_second_result(sample_site, serve, page):
+    base = serve(sample_site)
+    page.goto(base + "stories/first-shovel-1953/")
+    _type(page, "王建国")
+    results = page.locator("#culture-search-results [role=option] a")
+    assert results.count() >= 2
+    second = results.nth(1).get_attribute("href")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#culture-search-results [aria-selected=true] a").get_attribute("href") == second
+    page.keyboard.press("Enter")
+    page.wait_for_url(second)
+    page.keyboard.press("Escape")
+
+
+def test_enter_without_a_choice_opens_the_shareable_results_page(sample_site, serve, page):
+    base = serve(sample_site)
+    page.goto(base)
+    _type(page, "开关")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.wait_for_selector("[data-culture-search-page][data-state=ready]")
+    titles = page.locator(".culture-search-page__results .culture-result__title").all_inner_texts()
+    assert "马师傅的最后一个夜班" in titles
+    assert page.locator(".culture-search-page__results mark").first.inner_text() == "开关"
+
+
+def test_results_page_filters_by_type_and_can_be_bookmarked(sample_site, serve, page):
+    base = serve(sample_site)
+    page.goto(base + "search/?q=" + quote("马德山") + "&type=" + quote("工匠"))
+    page.wait_for_selector("[data-culture-search-page][data-state=ready]")
+    types = page.locator(".culture-search-page__results .culture-result__type").all_inner_texts()
+    assert types and set(types) == {"工匠"}
+    page.select_option("select[name=type]", "故事")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('type') === '故事'")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.culture-search-page__results .culture-result__type')]"
+        ".every(e => e.textContent === '故事')"
+    )
+    assert page.locator(".culture-search-page__results li").count() >= 2
+
+
+def test_searching_requests_nothing_outside_the_site(sample_site, serve, page):
+    base = serve(sample_site)
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(base)
+    _type(page, "东山煤矿")
+    _type(page, "艰苦创业")
+    assert any("/pagefind/" in url for url in requested)
+    assert [u for u in requested if not u.startswith(origin)] == []
+
+
+def test_unpublished_items_cannot_be_found(sample_site, serve, page):
+    _, corpus, _ = check_content(PROJECT)
+    hidden = [s for s in corpus.stories.values() if not s.is_published]
+    entities = (sample_site / "search/entities.json").read_text(encoding="utf-8")
+    for story in hidden:
+        assert story.title not in entities
+    base = serve(sample_site)
+    page.goto(base)
+    for story in hidden:
+        _type(page, story.title)
+        hrefs = page.locator("#culture-search-results [role=option] a").evaluate_all("els => els.map(e => e.href)")
+        assert not any(story.id in h for h in hrefs), story.id
+
+
+def test_entity_index_knows_traditional_spellings(sample_site):
+    data = json.loads((sample_site / "search/entities.json").read_text(encoding="utf-8"))
+    keys = {k for e in data["entities"] for k in e["keys"]}
+    assert {"王建国", "王建國", "第一煤礦", "老一礦"} <= keys
+    assert data["t2s"]["鐵"] == "铁"
