@@ -263,7 +263,181 @@ def bench_site(sizes: list[int], times: int) -> list[str]:
     return rows
 
 
+INDEX_PROBE = """
+import sys, time
+from pathlib import Path
+from build_tools.config import load_project
+from build_tools.content.load import load_corpus
+from build_tools.site import search
+from build_tools.site.relations import SiteIndex
+corpus = load_corpus(load_project(Path(sys.argv[1]))[0]).corpus
+index = SiteIndex.build(corpus, drafts=False)
+started = time.perf_counter()
+indexer = search.BackgroundIndexer(search.records(corpus, index))
+indexer.finish(Path(sys.argv[2]))
+print(time.perf_counter() - started, indexer.pages)
+"""
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def lunr_project(size: int) -> Path:
+    """The stories as plain Markdown for stock Material with its lunr search (no nav)."""
+    root = WORK / f"lunr-{size}"
+    if not (root / "mkdocs.yml").is_file():
+        source = plain_material_project(size)
+        shutil.copytree(source / "docs", root / "docs")
+        (root / "mkdocs.yml").write_text(
+            "site_name: lunr\ntheme:\n  name: material\n  language: zh\n  font: false\n"
+            "plugins:\n  - search:\n      lang: zh\n",
+            encoding="utf-8",
+        )
+    return root
+
+
+def _queries(root: Path) -> tuple[str, str]:
+    """A craftsman's name and a phrase from the middle of a story, from this corpus."""
+    person = sorted((root / "stories" / "craftsmen").glob("*.md"))[0].read_text(encoding="utf-8")
+    name = re.search(r'^name: "?(.*?)"?$', person, re.M).group(1)
+    body = sorted((root / "stories" / "red").glob("*.md"))[len(name)].read_text(encoding="utf-8")
+    sentence = max(re.findall(r"[\u4e00-\u9fff]{8,}", body.split("---", 2)[2]), key=len)
+    return name, sentence[:10]
+
+
+def _serve(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    return server, f"http://127.0.0.1:{port}/"
+
+
+def browser_figures(site: Path, queries: list[str]) -> list[tuple[str, int, float, int]]:
+    """(query, bytes transferred for it, ms from the keystroke to results, results)."""
+    from playwright.sync_api import sync_playwright
+
+    server, base = _serve(site)
+    figures = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            sizes: list[int] = []
+            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+            page.goto(base)
+            page.wait_for_load_state("networkidle")
+            box = page.locator("[data-culture-search] input")
+            for query in queries:
+                box.fill("")
+                already = len(sizes)
+                started = page.evaluate("performance.now()")
+                box.fill(query)
+                page.wait_for_selector(
+                    f"[data-culture-search][data-query='{query}']", timeout=60_000
+                )
+                elapsed = page.evaluate("performance.now()") - started
+                page.wait_for_load_state("networkidle")
+                shown = page.locator("#culture-search-results [role=option]").count()
+                figures.append((query, sum(sizes[already:]), elapsed, shown))
+            browser.close()
+    finally:
+        server.terminate()
+    return figures
+
+
+def bench_search(sizes: list[int], times: int) -> list[str]:
+    rows = [
+        "| stories | index time (Pagefind, alone) | pages indexed | index on disk | entity index | query | transferred | keystroke → results | results shown |",
+        "|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    lunr_rows = [
+        "",
+        "Stock Material's lunr search on the same stories (plain pages, no nav):",
+        "",
+        "| stories | build with lunr index | `search_index.json` (loaded whole on the first query) |",
+        "|---:|---:|---:|",
+    ]
+    for size in sizes:
+        root = site_project(size)
+        probe_out = WORK / f"index-only-{size}"
+        shutil.rmtree(probe_out, ignore_errors=True)
+        seconds, pages = subprocess.run(
+            [sys.executable, "-c", INDEX_PROBE, str(root), str(probe_out)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout.split()
+        subprocess.run(
+            [str(VENV_BIN / "culture"), "build"], cwd=root, check=True, capture_output=True
+        )
+        site = root / "site"
+        index_size = folder_size(site / "pagefind")
+        entity_size = (site / "search" / "entities.json").stat().st_size
+        for i, (query, transferred, elapsed, shown) in enumerate(
+            browser_figures(site, _queries(root))
+        ):
+            lead = (
+                f"| {size:,} | {float(seconds):.1f} s | {int(pages):,} | {index_size / 2**20:.1f} MB | {entity_size / 1000:.0f} KB"
+                if i == 0
+                else "| | | | |"
+            )
+            rows.append(
+                f"{lead} | {'first' if i == 0 else 'second'}: {query} | {transferred / 1000:.0f} KB | {elapsed:.0f} ms | {shown} |"
+            )
+            print(rows[-1], flush=True)
+        lunr = lunr_project(size)
+        shutil.rmtree(lunr / "site", ignore_errors=True)
+        result = repeat(1, [str(VENV_BIN / "mkdocs"), "build", "-q"], lunr)
+        index = lunr / "site" / "search" / "search_index.json"
+        lunr_rows.append(
+            f"| {size:,} | {result.seconds:.1f} s | {index.stat().st_size / 2**20:.1f} MB |"
+            if index.exists()
+            else f"| {size:,} | failed | |"
+        )
+        print(lunr_rows[-1], flush=True)
+    rows += lunr_rows
+    rows += [
+        "",
+        "“Transferred” counts every response the browser fetched for that query (the search",
+        "module, Pagefind's script and wasm on the first query, index chunks, fragments, the",
+        "entity index), uncompressed as `python -m http.server` sends them. The first query",
+        "includes loading the search code; the second shows a warm search. Targets at 10,000",
+        "stories: first query ≤ 300 KB, results ≤ 100 ms after the chunks arrived.",
+    ]
+    return rows
+
+
 BENCHMARKS: dict[str, tuple[str, Callable[[list[int], int], list[str]]]] = {
+    "search": ("Search: Pagefind (bigrams) + entity index, beside lunr", bench_search),
     "check": ("`culture check`: load, validate and check the whole corpus", bench_check),
     "site": ("Site build: `culture build` beside stock Material and Hugo", bench_site),
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -109,7 +110,12 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if self.config.search:
             # Indexing runs in Pagefind's own process while MkDocs renders the pages.
             self.site_index = SiteIndex.build(self.corpus, drafts=self.options.drafts)
-            self.indexer = search.BackgroundIndexer(search.records(self.corpus, self.site_index))
+            cache = Path(config.config_file_path).parent / ".cache"
+            cache.mkdir(exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
+            self.indexer = search.BackgroundIndexer(
+                search.records(self.corpus, self.site_index), work
+            )
         for asset in ASSETS.iterdir():
             files.append(
                 File.generated(config, f"assets/culture/{asset.name}", abs_src_path=str(asset))

@@ -1,7 +1,7 @@
 """Search: a Pagefind index of every item, and an entity index for names.
 
-Pagefind (extended) runs as its own process; records go to it from a background thread
-while MkDocs renders the pages, so the two cores work at once. Records are made from
+Pagefind (extended) runs as its own process, started when the records are known and
+left to work while MkDocs renders the pages, so the two cores work at once. Records are made from
 the corpus, not scraped from HTML: only what an item says is indexed, never nav,
 footer or listings.
 
@@ -18,12 +18,10 @@ them above the full-text results.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
-import threading
+import shutil
+import subprocess
 from collections.abc import Iterator
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -334,54 +332,64 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
 
 
 class BackgroundIndexer:
-    """Pagefind's Python API on an event loop of its own thread, fed with records while
-    MkDocs renders pages."""
+    """Pagefind's indexer in a process of its own, started as soon as the records are
+    known, so it works on the second core while MkDocs renders the pages.
 
-    def __init__(self, items: Iterator[Record]) -> None:
-        from pagefind.index import IndexConfig, PagefindIndex
+    Each record becomes a small HTML file in a temporary folder (what Pagefind's CLI
+    reads); the Python API would do the same work but answers one record per 100 ms."""
 
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="pagefind", daemon=True)
-        self._thread.start()
-        self._index = PagefindIndex(config=IndexConfig(force_language=LANGUAGE))
+    def __init__(self, items: Iterator[Record], work_dir: Path) -> None:
+        from jinja2 import Environment, PackageLoader
+        from pagefind_bin_extended import get_executable
+
+        self.work_dir = work_dir
+        shutil.rmtree(work_dir, ignore_errors=True)
+        template = Environment(
+            loader=PackageLoader("build_tools.site", "templates"), autoescape=True
+        ).get_template("search_record.html.j2")
         self.pages = 0
-        self._feeding: Future[Any] = asyncio.run_coroutine_threadsafe(self._feed(items), self._loop)
-
-    async def _feed(self, items: Iterator[Record]) -> None:
-        await self._index.__aenter__()
         for record in items:
-            await self._index.add_custom_record(
-                url="/" + record.url,
-                content=cjk_bigrams(record.text),
-                language=LANGUAGE,
-                meta={
-                    "title": record.title,
-                    "type": record.type,
-                    "date": record.date,
-                    "text": record.text[:TEXT_LIMIT],
-                },
-                filters={k: v for k, v in record.filters.items() if v},
+            target = work_dir / record.url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = record.text[:TEXT_LIMIT]
+            target.write_text(
+                template.render(record=record, text=text, bigrams=cjk_bigrams(record.text)),
+                encoding="utf-8",
             )
             self.pages += 1
-
-    def _run(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+        self.output = work_dir.with_name(work_dir.name + "-out")
+        shutil.rmtree(self.output, ignore_errors=True)
+        self._process = subprocess.Popen(
+            [
+                str(get_executable()),
+                "--site",
+                str(work_dir),
+                "--output-path",
+                str(self.output),
+                "--force-language",
+                LANGUAGE,
+                "--quiet",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def finish(self, site: Path) -> None:
+        """Wait for the indexer and move its output to `site/pagefind/`."""
         try:
-            self._feeding.result()
-            self._run(self._index.write_files(output_path=str(site / PAGEFIND_DIR)))
+            log, _ = self._process.communicate()
+            if self._process.returncode != 0:
+                raise RuntimeError(f"Pagefind 建立搜索索引失败：{log.strip()[-500:]}")
+            target = site / PAGEFIND_DIR
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.move(str(self.output), str(target))
         finally:
             self.close()
 
     def close(self) -> None:
-        if self._thread.is_alive():
-            # Leaving the context "with an exception" stops the service without its
-            # automatic write into the working directory; finish() wrote already. The
-            # service may have died already: closing must not fail the build.
-            with contextlib.suppress(Exception):
-                self._feeding.result(timeout=60)
-            with contextlib.suppress(Exception):
-                self._run(self._index.__aexit__(BaseException, None, None))
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=10)
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+        shutil.rmtree(self.output, ignore_errors=True)
