@@ -273,7 +273,7 @@ from build_tools.site.relations import SiteIndex
 corpus = load_corpus(load_project(Path(sys.argv[1]))[0]).corpus
 index = SiteIndex.build(corpus, drafts=False)
 started = time.perf_counter()
-indexer = search.BackgroundIndexer(search.records(corpus, index))
+indexer = search.BackgroundIndexer(search.records(corpus, index), Path(sys.argv[2]) / "records")
 indexer.finish(Path(sys.argv[2]))
 print(time.perf_counter() - started, indexer.pages)
 """

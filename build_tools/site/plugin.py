@@ -11,7 +11,6 @@ Hand-written files under docs/ win over generated ones with the same path.
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 from pathlib import Path
@@ -153,16 +152,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         redirects.write(site, self.corpus, self.options)
         feed.write(site, self.corpus, self.options, config, size=self.config.feed_size)
         if self.indexer is not None and self.site_index is not None:
-            target = site / search.ENTITIES_FILE
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(
-                json.dumps(
-                    search.entities_payload(self.corpus, self.site_index),
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                ),
-                encoding="utf-8",
-            )
+            search.write_entities(site, self.corpus, self.site_index)
             self.indexer.finish(site)
             self.indexer = None
 

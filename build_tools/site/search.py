@@ -18,6 +18,7 @@ them above the full-text results.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -33,7 +34,8 @@ from build_tools.site import urls
 from build_tools.site.relations import SiteIndex
 
 PAGEFIND_DIR = "pagefind"
-ENTITIES_FILE = "search/entities.json"
+ENTITIES_DIR = "search/entities"  # one shard per first character: a query loads one
+T2S_FILE = "search/t2s.json"
 # The bigram text is language-neutral; "zh" keeps Pagefind from stemming it as English.
 LANGUAGE = "zh"
 TEXT_LIMIT = 4000  # characters of page text kept for excerpts
@@ -196,11 +198,29 @@ def simplified_map(corpus: Corpus, index: SiteIndex) -> dict[str, str]:
     return dict(sorted(mapping.items()))
 
 
-def entities_payload(corpus: Corpus, index: SiteIndex) -> dict[str, Any]:
-    return {
-        "entities": [asdict(e) for e in entities(corpus, index)],
-        "t2s": simplified_map(corpus, index),
-    }
+def shard_name(text: str) -> str:
+    """The entity shard a query or key starting with this character lives in."""
+    return f"{ord(text[0]):x}"
+
+
+def write_entities(site: Path, corpus: Corpus, index: SiteIndex) -> int:
+    """Write the entity shards and the 繁→简 map; returns the number of shards."""
+    shards: dict[str, list[dict[str, Any]]] = {}
+    for entity in entities(corpus, index):
+        record = asdict(entity)
+        record["summary"] = entity.summary[:60]
+        for shard in dict.fromkeys(shard_name(key) for key in entity.keys if key):
+            shards.setdefault(shard, []).append(record)
+    folder = site / ENTITIES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for shard, items in shards.items():
+        (folder / f"{shard}.json").write_text(_json(items), encoding="utf-8")
+    (site / T2S_FILE).write_text(_json(simplified_map(corpus, index)), encoding="utf-8")
+    return len(shards)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")

@@ -26,7 +26,10 @@ def test_keyboard_opens_the_second_result(sample_site, serve, page):
     second = results.nth(1).get_attribute("href")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    assert page.locator("#culture-search-results [aria-selected=true] a").get_attribute("href") == second
+    assert (
+        page.locator("#culture-search-results [aria-selected=true] a").get_attribute("href")
+        == second
+    )
     page.keyboard.press("Enter")
     page.wait_for_url(second)
     page.keyboard.press("Escape")
@@ -74,19 +77,26 @@ def test_searching_requests_nothing_outside_the_site(sample_site, serve, page):
 def test_unpublished_items_cannot_be_found(sample_site, serve, page):
     _, corpus, _ = check_content(PROJECT)
     hidden = [s for s in corpus.stories.values() if not s.is_published]
-    entities = (sample_site / "search/entities.json").read_text(encoding="utf-8")
+    entities = "".join(
+        p.read_text(encoding="utf-8") for p in (sample_site / "search/entities").glob("*.json")
+    )
     for story in hidden:
         assert story.title not in entities
     base = serve(sample_site)
     page.goto(base)
     for story in hidden:
         _type(page, story.title)
-        hrefs = page.locator("#culture-search-results [role=option] a").evaluate_all("els => els.map(e => e.href)")
+        hrefs = page.locator("#culture-search-results [role=option] a").evaluate_all(
+            "els => els.map(e => e.href)"
+        )
         assert not any(story.id in h for h in hrefs), story.id
 
 
 def test_entity_index_knows_traditional_spellings(sample_site):
-    data = json.loads((sample_site / "search/entities.json").read_text(encoding="utf-8"))
-    keys = {k for e in data["entities"] for k in e["keys"]}
-    assert {"王建国", "王建國", "第一煤礦", "老一礦"} <= keys
-    assert data["t2s"]["鐵"] == "铁"
+    folder = sample_site / "search/entities"
+    shard = json.loads((folder / f"{ord('王'):x}.json").read_text(encoding="utf-8"))
+    assert any("王建國" in e["keys"] and e["url"] == "craftsmen/wang-jian-guo/" for e in shard)
+    old_name = json.loads((folder / f"{ord('老'):x}.json").read_text(encoding="utf-8"))
+    assert any("老一礦" in e["keys"] and e["url"] == "units/mine-1/" for e in old_name)
+    t2s = json.loads((sample_site / "search/t2s.json").read_text(encoding="utf-8"))
+    assert t2s["鐵"] == "铁"

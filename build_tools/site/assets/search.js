@@ -6,8 +6,8 @@ const TYPES = ["故事", "工匠", "展板", "故事集", "其他"];
 const MAX_DROPDOWN = 8;
 
 let pagefindPromise = null;
-let entitiesPromise = null;
-
+let t2sPromise = null;
+const shards = new Map();
 function pagefind() {
   if (!pagefindPromise) {
     pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pf) => {
@@ -20,11 +20,18 @@ function pagefind() {
   return pagefindPromise;
 }
 
-function entities() {
-  if (!entitiesPromise) {
-    entitiesPromise = fetch(new URL("search/entities.json", ROOT)).then((r) => r.json());
+function t2s() {
+  if (!t2sPromise) t2sPromise = fetch(new URL("search/t2s.json", ROOT)).then((r) => r.json());
+  return t2sPromise;
+}
+
+// Entities are split by the first character of their names: a query fetches one shard.
+function entityShard(query) {
+  const key = query.codePointAt(0).toString(16);
+  if (!shards.has(key)) {
+    shards.set(key, fetch(new URL(`search/entities/${key}.json`, ROOT)).then((r) => (r.ok ? r.json() : [])).catch(() => []));
   }
-  return entitiesPromise;
+  return shards.get(key);
 }
 
 // The index holds Chinese as overlapping bigrams (东山坡 → 东山 山坡): a query is
@@ -66,17 +73,18 @@ function highlight(text, query) {
 }
 
 // Exact names first (a craftsman, a unit or its former name, a theme, a title, a year),
-// then titles that contain the query, shortest first.
-function matchEntities(data, query, original) {
+// then names that begin with the query, shortest first.
+async function matchEntities(query, original) {
+  const [mine, theirs] = await Promise.all([entityShard(query), original !== query ? entityShard(original) : []]);
   const exact = [];
   const partial = [];
-  for (const e of data.entities) {
+  for (const e of [...mine, ...theirs]) {
     if (e.keys.includes(query) || e.keys.includes(original)) exact.push(e);
-    else if (query.length >= 2 && e.keys.some((k) => k.includes(query))) partial.push(e);
+    else if (e.keys.some((k) => k.startsWith(query))) partial.push(e);
   }
   exact.sort((a, b) => a.rank - b.rank);
   partial.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length);
-  return [...exact, ...partial.slice(0, 5)].map((e) => ({
+  return [...exact, ...partial.slice(0, 3)].map((e) => ({
     url: siteUrl(e.url),
     type: e.type,
     title: e.title,
@@ -98,7 +106,7 @@ async function fullText(query, filters) {
     const seen = new Set();
     found = halves.flatMap((h) => (h ? h.results : [])).filter((r) => !seen.has(r.id) && seen.add(r.id));
   }
-  let data = await Promise.all(found.slice(0, 20).map((r) => r.data()));
+  let data = await Promise.all(found.slice(0, 12).map((r) => r.data()));
   if (first && first.results.length === 0) {
     data = data.filter((d) => (d.meta.text || "").includes(query) || (d.meta.title || "").includes(query));
   }
@@ -120,12 +128,13 @@ async function fullText(query, filters) {
 }
 
 export async function searchAll(raw, filters = {}) {
-  const data = await entities();
-  const query = normalise(raw, data.t2s);
+  const query = normalise(raw, await t2s());
   if (!query) return { query, results: [] };
   const active = Object.keys(filters).length > 0;
-  const named = active ? [] : matchEntities(data, query, raw.trim());
-  const text = await fullText(query, filters);
+  const [named, text] = await Promise.all([
+    active ? [] : matchEntities(query, raw.trim()),
+    fullText(query, filters),
+  ]);
   const seen = new Set();
   const results = [];
   for (const r of [...named, ...text]) {
@@ -169,7 +178,7 @@ function headerBox(root) {
   async function update() {
     const raw = input.value;
     const mine = ++token;
-    if (!raw.trim()) { close(); list.innerHTML = ""; return; }
+    if (!raw.trim()) { close(); list.innerHTML = ""; root.dataset.query = ""; return; }
     const { results } = await searchAll(raw);
     if (mine !== token) return; // a newer keystroke won
     const shown = results.slice(0, MAX_DROPDOWN);
@@ -183,7 +192,7 @@ function headerBox(root) {
     active = -1;
   }
 
-  input.addEventListener("focus", () => { pagefind(); entities(); }, { once: true });
+  input.addEventListener("focus", () => { pagefind(); t2s(); }, { once: true });
   input.addEventListener("input", update);
   input.addEventListener("keydown", (event) => {
     const items = options();
