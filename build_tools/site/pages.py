@@ -98,11 +98,12 @@ class _Generator:
         options: SiteOptions,
         images: ImageCatalog,
         overrides: Path | None,
+        index: SiteIndex | None,
     ) -> None:
         self.corpus = corpus
         self.options = options
         self.images = images
-        self.index = SiteIndex.build(corpus, drafts=options.drafts)
+        self.index = index or SiteIndex.build(corpus, drafts=options.drafts)
         self.renderer = BodyRenderer(images)
         loaders: list[Any] = [PackageLoader("build_tools.site", "templates")]
         if overrides is not None and overrides.is_dir():
@@ -573,9 +574,12 @@ def generate_pages(
     options: SiteOptions,
     images: ImageCatalog,
     overrides: Path | None = None,
+    index: SiteIndex | None = None,
 ) -> dict[str, str]:
-    """Every generated page of the site, as `{virtual docs path: Markdown}`."""
-    return _Generator(corpus, options, images, overrides).generate()
+    """Every generated page of the site, as `{virtual docs path: Markdown}`.
+
+    `index` is the site's relations, when the caller has built them already."""
+    return _Generator(corpus, options, images, overrides, index).generate()
 
 
 def redirects(corpus: Corpus, options: SiteOptions) -> dict[str, str]:

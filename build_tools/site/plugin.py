@@ -3,9 +3,10 @@
 on_startup  → knows whether this is the live preview (drafts shown) or a build;
 on_config   → loads and checks the corpus once per build, adds the stylesheet;
 on_files    → adds every generated page (`pages.generate_pages`) as a virtual file;
+            and starts the search indexer (`search.py`), which works in its own process
+            while MkDocs renders;
 on_page_markdown/on_page_content → pass a generated page's HTML block through unparsed;
-            the search index (`search.py`) is fed from a background thread meanwhile;
-on_post_build → writes image variants, alias redirects and the Atom feed.
+on_post_build → writes image variants, alias redirects, the Atom feed and the search index.
 Hand-written files under docs/ win over generated ones with the same path.
 """
 
@@ -42,7 +43,7 @@ SEARCH_SCRIPT = "assets/culture/search.js"
 class CultureConfig(Config):
     drafts = c.Choice(("auto", "show", "hide"), default="auto")  # auto: shown in `serve` only
     page_size = c.Type(int, default=40)
-    image_cache = c.Type(str, default=".cache/images")
+    cache_dir = c.Type(str, default=".cache")  # resized images; search records while indexing
     feed_size = c.Type(int, default=30)
     search = c.Type(bool, default=True)  # Pagefind index + entity index
 
@@ -85,7 +86,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             self.config.drafts == "auto" and self.command == "serve"
         )
         self.options = SiteOptions(drafts=drafts, page_size=self.config.page_size)
-        self.images = ImageCatalog(project.content_dir, root / self.config.image_cache)
+        self.images = ImageCatalog(project.content_dir, root / self.config.cache_dir / "images")
         if STYLESHEET not in [str(s) for s in config.extra_css]:
             config.extra_css.append(STYLESHEET)
         if SEARCH_SCRIPT not in [str(s) for s in config.extra_javascript]:
@@ -102,15 +103,17 @@ class CulturePlugin(BasePlugin[CultureConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.corpus is not None and self.images is not None
         overrides = Path(config.docs_dir) / "overrides" / "culture"
-        generated = generate_pages(self.corpus, self.options, self.images, overrides)
+        self.site_index = SiteIndex.build(self.corpus, drafts=self.options.drafts)
+        generated = generate_pages(
+            self.corpus, self.options, self.images, overrides, self.site_index
+        )
         for path, markdown in generated.items():
             if files.get_file_from_path(path) is None:  # a hand-written page wins
                 files.append(File.generated(config, path, content=markdown))
         if self.config.search:
             # Indexing runs in Pagefind's own process while MkDocs renders the pages.
-            self.site_index = SiteIndex.build(self.corpus, drafts=self.options.drafts)
-            cache = Path(config.config_file_path).parent / ".cache"
-            cache.mkdir(exist_ok=True)
+            cache = Path(config.config_file_path).parent / self.config.cache_dir
+            cache.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
             self.indexer = search.BackgroundIndexer(
                 search.records(self.corpus, self.site_index), work
@@ -155,9 +158,3 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             search.write_entities(site, self.corpus, self.site_index)
             self.indexer.finish(site)
             self.indexer = None
-
-    def on_page_context(
-        self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
-        context["culture_feed"] = "feed.xml"
-        return context

@@ -23,7 +23,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,7 @@ def entities(corpus: Corpus, index: SiteIndex) -> list[Entity]:
                     "人物",
                     story.title,
                     urls.story(story),
-                    f"{name}出现在这个故事中",
+                    "",  # the browser says “…出现在这个故事中”
                     story.date.zh(),
                     6,
                 )
@@ -205,10 +205,18 @@ def shard_name(text: str) -> str:
 
 def write_entities(site: Path, corpus: Corpus, index: SiteIndex) -> int:
     """Write the entity shards and the 繁→简 map; returns the number of shards."""
-    shards: dict[str, list[dict[str, Any]]] = {}
+    shards: dict[str, list[list[Any]]] = {}
     for entity in entities(corpus, index):
-        record = asdict(entity)
-        record["summary"] = entity.summary[:60]
+        # A row, not an object: [keys, type, title, url, summary, date, rank] (smaller).
+        record = [
+            entity.keys,
+            entity.type,
+            entity.title,
+            entity.url,
+            entity.summary[:40],
+            entity.date,
+            entity.rank,
+        ]
         for shard in dict.fromkeys(shard_name(key) for key in entity.keys if key):
             shards.setdefault(shard, []).append(record)
     folder = site / ENTITIES_DIR

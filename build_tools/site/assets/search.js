@@ -78,9 +78,11 @@ async function matchEntities(query, original) {
   const [mine, theirs] = await Promise.all([entityShard(query), original !== query ? entityShard(original) : []]);
   const exact = [];
   const partial = [];
-  for (const e of [...mine, ...theirs]) {
-    if (e.keys.includes(query) || e.keys.includes(original)) exact.push(e);
-    else if (e.keys.some((k) => k.startsWith(query))) partial.push(e);
+  for (const row of [...mine, ...theirs]) {
+    const [keys, type, title, url, summary, date, rank] = row;
+    const e = { keys, type, title, url, summary: summary || (type === "人物" ? `${query}出现在这个故事中` : ""), date, rank };
+    if (keys.includes(query) || keys.includes(original)) exact.push(e);
+    else if (keys.some((k) => k.startsWith(query))) partial.push(e);
   }
   exact.sort((a, b) => a.rank - b.rank);
   partial.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length);
@@ -93,12 +95,26 @@ async function matchEntities(query, original) {
   }));
 }
 
+// The terms sent to Pagefind: a short run as its bigrams; a long phrase as at most four
+// bigrams that tile it (fewer index chunks to fetch). Pages that contain the whole
+// phrase are then ranked first, so nothing is lost by asking for fewer terms.
+function queryTerms(query) {
+  const terms = bigrams(query).split(" ").filter(Boolean);
+  if (terms.length <= 4) return terms;
+  const picked = [];
+  for (let i = 0; i < terms.length; i += 2) picked.push(terms[i]);
+  if (picked[picked.length - 1] !== terms[terms.length - 1]) picked.push(terms[terms.length - 1]);
+  if (picked.length <= 4) return picked;
+  const step = (picked.length - 1) / 3;
+  return [0, 1, 2, 3].map((n) => picked[Math.round(n * step)]);
+}
+
 async function fullText(query, filters) {
   const pf = await pagefind();
-  const terms = bigrams(query).split(" ");
+  const terms = queryTerms(query);
   const first = await pf.search(terms.join(" "), { filters });
   let found = first ? first.results : [];
-  if (found.length === 0 && terms.length >= 4) {
+  if (found.length === 0 && terms.length >= 2) {
     // Pagefind misses the odd bigram (seen with 锅底): the halves of a long phrase
     // still find it; only pages with the exact phrase are kept from this fallback.
     const half = Math.ceil(terms.length / 2);
