@@ -176,6 +176,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- culture booklet ------------------------------------------------------------------------
+
+
+def cmd_booklet(args: argparse.Namespace) -> int:
+    from build_tools.print.booklet import BookletError, BookletOptions, make_booklet
+
+    project, corpus, found = check_content(Path.cwd())
+    collection = corpus.collections.get(args.collection)
+    if collection is not None:
+        own = [d for d in found if d.location.path == collection.origin.path]
+        errors = [d for d in own if d.severity is Severity.ERROR]
+        # A proof may carry review items; everything else the check says still counts.
+        if args.proof:
+            errors = [d for d in errors if d.code != "E-COLLECTION-UNPUBLISHED"]
+        if errors:
+            print(report.format_text(errors))
+            print("culture booklet: 故事集有错误，未生成小册子。", file=sys.stderr)
+            return 1
+    out = (
+        Path(args.out)
+        if args.out
+        else project.root / "site" / "collections" / f"{args.collection}.pdf"
+    )
+    options = BookletOptions(imposition=args.imposition, proof=args.proof, copies=args.copies)
+    try:
+        result = make_booklet(corpus, args.collection, out, options)
+    except BookletError as exc:
+        print(report.format_text(exc.diagnostics))
+        print("culture booklet: 未生成小册子。", file=sys.stderr)
+        return 1
+    if result.diagnostics:
+        print(report.format_text(result.diagnostics))
+    print(f"小册子已生成：{result.path}（{result.pages} 页）", file=sys.stderr)
+    return 0
+
+
 # -- entry point ---------------------------------------------------------------------------
 
 
@@ -251,6 +287,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--address", default="127.0.0.1:8000", metavar="地址:端口", help="默认 127.0.0.1:8000"
     )
     serve.set_defaults(func=cmd_serve)
+
+    booklet = commands.add_parser(
+        "booklet",
+        help="把故事集排印成 PDF 小册子",
+        description="把一个故事集排印成可交印刷厂的 PDF：封面、前言、目录、正文、版权页；"
+        "A5 开本，思源宋体/黑体全部嵌入。",
+    )
+    booklet.add_argument("collection", metavar="故事集id")
+    booklet.add_argument("--out", metavar="文件", help="输出文件（默认 site/collections/<id>.pdf）")
+    booklet.add_argument(
+        "--imposition",
+        choices=("none", "saddle"),
+        help="拼版：none 单页；saddle 骑马订（A4 横向，每面两页）",
+    )
+    booklet.add_argument(
+        "--proof", action="store_true", help="校样：加“校样”水印，可以包含待审条目"
+    )
+    booklet.add_argument("--copies", type=int, metavar="册数", help="印数，印在版权页上")
+    booklet.set_defaults(func=cmd_booklet)
     return parser
 
 

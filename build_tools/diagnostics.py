@@ -100,6 +100,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E-COLLECTION-UNPUBLISHED": (E, "故事集收录了草稿"),
     "W-COLLECTION-REVIEW": (W, "故事集收录了待审条目"),
     "W-COLLECTION-EMPTY": (W, "故事集还没有条目"),
+    # print
+    "E-PRINT-GLYPH": (E, "印刷字体中没有这个字"),
+    "W-PRINT-IMAGE-DPI": (W, "图片分辨率不够印刷"),
     # configuration
     "E-CONFIG": (E, "配置文件 culture.yml 有误"),
 }

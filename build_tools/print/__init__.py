@@ -1,0 +1,1 @@
+"""Print: story booklets typeset with Typst, and saddle-stitch imposition."""
