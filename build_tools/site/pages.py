@@ -560,6 +560,7 @@ class _Generator:
             collection=collection,
             edition=collection.edition.zh() if collection.edition else None,
             foreword=self.markdown_field(collection.foreword, collection, url),
+            booklet=None if self.options.drafts else f"collections/{collection.id}.pdf",
             items=[self.item_card(i, url) for i in items],
         )
 

@@ -13,6 +13,8 @@ Hand-written files under docs/ win over generated ones with the same path.
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +48,7 @@ class CultureConfig(Config):
     cache_dir = c.Type(str, default=".cache")  # resized images; search records while indexing
     feed_size = c.Type(int, default=30)
     search = c.Type(bool, default=True)  # Pagefind index + entity index
+    booklets = c.Type(bool, default=True)  # every collection as a PDF at collections/<id>.pdf
 
 
 class CulturePlugin(BasePlugin[CultureConfig]):
@@ -60,6 +63,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self.preloaded: Corpus | None = None
         self.indexer: search.BackgroundIndexer | None = None
         self.site_index: SiteIndex | None = None
+        self.booklets: subprocess.Popen[str] | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -96,6 +100,9 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         return config
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.booklets is not None:
+            self.booklets.kill()
+            self.booklets = None
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
@@ -117,6 +124,21 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
             self.indexer = search.BackgroundIndexer(
                 search.records(self.corpus, self.site_index), work
+            )
+        if self.config.booklets and not self.options.drafts:
+            # Typeset in a process of its own while MkDocs renders (drafts never print).
+            self.booklets = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "build_tools.print.batch",
+                    str(Path(config.config_file_path).parent),
+                    str(Path(config.site_dir) / "collections"),
+                    str(Path(config.config_file_path).parent / self.config.cache_dir / "booklets"),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
             )
         for asset in ASSETS.iterdir():
             files.append(
@@ -154,6 +176,13 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self.images.write(site)
         redirects.write(site, self.corpus, self.options)
         feed.write(site, self.corpus, self.options, config, size=self.config.feed_size)
+        if self.booklets is not None:
+            output, _ = self.booklets.communicate()
+            for line in output.splitlines():
+                log.warning(line) if self.booklets.returncode else log.info(line)
+            if self.booklets.returncode:
+                raise PluginError("culture：生成故事集小册子失败")
+            self.booklets = None
         if self.indexer is not None and self.site_index is not None:
             search.write_entities(site, self.corpus, self.site_index)
             self.indexer.finish(site)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import pikepdf
 import pytest
 from PIL import Image
 
@@ -243,3 +245,18 @@ def test_build_failures_are_reported_in_chinese(tmp_path):
     (project / "mkdocs.yml").write_text("site_name: [\n", encoding="utf-8")
     with pytest.raises(BuildFailed, match=re.escape("mkdocs.yml 有误")):
         build_site(project / "mkdocs.yml", tmp_path / "site")
+
+
+def test_collection_page_offers_its_booklet(sample_site, corpus):
+    html = (sample_site / "collections/red-memory-1/index.html").read_text(encoding="utf-8")
+    assert 'href="../red-memory-1.pdf"' in html
+    pdf = sample_site / "collections/red-memory-1.pdf"
+    with pikepdf.open(pdf) as document:
+        assert len(document.pages) > 10
+        first = document.pages[0].MediaBox
+        assert round(float(first[2])) == 420  # A5 pages in reading order, not imposed
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for item_id in corpus.collections["red-memory-1"].items:
+        assert corpus.stories[item_id].title in text
