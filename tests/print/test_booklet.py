@@ -254,3 +254,30 @@ def test_drafts_stop_a_booklet_but_review_items_make_a_proof(tmp_path, capsys, m
 def test_booklet_error_for_an_unknown_collection(corpus, tmp_path):
     with pytest.raises(BookletError, match="没有故事集"):
         make_booklet(corpus, "no-such-book", tmp_path / "x.pdf", BookletOptions())
+
+
+def test_running_heads_book_title_on_versos_item_title_on_rectos(tmp_path, monkeypatch):
+    project = _project(tmp_path)
+    story = project / "stories/red/night-shift.md"
+    paragraph = "夜里十二点，机组的声音格外清楚。值班员一遍遍抄表，把每一个数字都写进记录本。\n\n"
+    story.write_text(story.read_text(encoding="utf-8") + paragraph * 60, encoding="utf-8")
+    monkeypatch.chdir(project)
+    out = tmp_path / "b.pdf"
+    assert main(["booklet", "red-memory", "--out", str(out)]) == 0
+    heads = {}
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            words = page.extract_words(extra_attrs=["size"])
+            head = "".join(w["text"] for w in words if w["top"] < 20 * 2.83 and w["size"] < 9)
+            folio = [
+                w["text"]
+                for w in words
+                if w["top"] > page.height - 15 * 2.83 and w["text"].isdigit()
+            ]
+            if folio:
+                heads[int(folio[0])] = head
+    story_pages = [n for n in heads if heads[n] == "夜班"]
+    assert story_pages and all(n % 2 == 1 for n in story_pages), heads
+    assert all(heads[n] == "红色记忆（第一辑）" for n in heads if n % 2 == 0 and heads[n]), heads
+    openers = [n for n in heads if not heads[n]]
+    assert len(openers) >= 3  # each item's first page has no running head
