@@ -109,7 +109,7 @@ function queryTerms(query) {
   return [0, 1, 2, 3].map((n) => picked[Math.round(n * step)]);
 }
 
-async function fullText(query, filters) {
+async function fullText(query, filters, limit) {
   const pf = await pagefind();
   const terms = queryTerms(query);
   const first = await pf.search(terms.join(" "), { filters });
@@ -122,7 +122,7 @@ async function fullText(query, filters) {
     const seen = new Set();
     found = halves.flatMap((h) => (h ? h.results : [])).filter((r) => !seen.has(r.id) && seen.add(r.id));
   }
-  let data = await Promise.all(found.slice(0, 12).map((r) => r.data()));
+  let data = await Promise.all(found.slice(0, limit).map((r) => r.data()));
   if (first && first.results.length === 0) {
     data = data.filter((d) => (d.meta.text || "").includes(query) || (d.meta.title || "").includes(query));
   }
@@ -143,13 +143,13 @@ async function fullText(query, filters) {
   }));
 }
 
-export async function searchAll(raw, filters = {}) {
+export async function searchAll(raw, filters = {}, limit = MAX_DROPDOWN) {
   const query = normalise(raw, await t2s());
   if (!query) return { query, results: [] };
   const active = Object.keys(filters).length > 0;
   const [named, text] = await Promise.all([
     active ? [] : matchEntities(query, raw.trim()),
-    fullText(query, filters),
+    fullText(query, filters, limit),
   ]);
   const seen = new Set();
   const results = [];
@@ -201,7 +201,7 @@ function headerBox(root) {
     list.innerHTML = (shown.length
       ? shown.map((r, i) => resultHtml(r, `culture-result-${i}`)).join("")
       : `<li class="culture-result culture-result--none">没有找到与“${escapeHtml(raw.trim())}”相关的内容</li>`)
-      + `<li class="culture-result culture-result--all"><a href="${escapeHtml(searchPageUrl(raw.trim()))}">查看全部结果（${results.length}）→</a></li>`;
+      + `<li class="culture-result culture-result--all"><a href="${escapeHtml(searchPageUrl(raw.trim()))}">查看全部结果 →</a></li>`;
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     root.dataset.query = raw;  // lets tests (and people's tools) know which query is shown
@@ -254,7 +254,7 @@ async function resultsPage(root) {
     }
     const raw = input.value;
     if (!raw.trim()) { list.innerHTML = ""; status.textContent = "请输入要搜索的人名、单位或故事中的词句。"; return; }
-    const { results } = await searchAll(raw, filters);
+    const { results } = await searchAll(raw, filters, 30);
     status.textContent = results.length ? `找到 ${results.length} 条结果` : `没有找到与“${raw.trim()}”相关的内容`;
     list.innerHTML = results.map((r, i) => resultHtml(r, `culture-page-result-${i}`)).join("");
     root.dataset.state = "ready";
