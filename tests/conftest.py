@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from build_tools.cli import main
-
-FIXTURES = Path(__file__).parent / "fixtures"
-PROJECT = Path(__file__).parent.parent
+from build_tools.site.build import build_site
+from tests.sitetools import CHROMIUM, CHROMIUM_ARGS, FIXTURES, PROJECT, Server
 
 
 @dataclass
@@ -42,3 +41,49 @@ def run_check(capsys: pytest.CaptureFixture[str]) -> Callable[..., CheckRun]:
         return CheckRun(code, json.loads(out))
 
     return run
+
+
+# -- built sites, a server and a browser, shared by tests/site and tests/search ----------------
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    return build_site(PROJECT / "mkdocs.yml", tmp_path_factory.mktemp("prod") / "site")
+
+
+@pytest.fixture(scope="session")
+def preview_site(tmp_path_factory) -> Path:
+    return build_site(
+        PROJECT / "mkdocs.yml", tmp_path_factory.mktemp("preview") / "site", drafts=True
+    )
+
+
+@pytest.fixture(scope="session")
+def serve() -> Iterator:
+    servers: list[Server] = []
+
+    def start(root: Path) -> str:
+        servers.append(Server(root))
+        return servers[-1].base
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()

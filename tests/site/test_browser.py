@@ -10,7 +10,7 @@ import pytest
 from build_tools.cli import check_content
 from build_tools.site.build import build_site
 from tests.conftest import PROJECT
-from tests.site.conftest import site_project
+from tests.sitetools import site_project
 
 
 @pytest.fixture(scope="module")

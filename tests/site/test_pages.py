@@ -17,7 +17,7 @@ from PIL import Image
 from build_tools.cli import check_content
 from build_tools.site.build import BuildFailed, build_site
 from tests.conftest import PROJECT
-from tests.site.conftest import site_project
+from tests.sitetools import site_project
 
 
 class _Refs(HTMLParser):

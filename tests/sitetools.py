@@ -1,6 +1,6 @@
-"""Built sites for the site tests: the sample content built once for production and
-once as the preview, a small HTTP server that serves a site under /culture/ (as the
-intranet may), and a headless Chromium driven by Playwright."""
+"""Helpers for tests that build and serve sites: a project folder around some content,
+a small HTTP server that serves a site under /culture/ (as the intranet may), and how
+Chromium is started here. The fixtures using them live in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ import functools
 import http.server
 import shutil
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from build_tools.site.build import build_site
-from tests.conftest import FIXTURES, PROJECT
+PROJECT = Path(__file__).parent.parent
+FIXTURES = PROJECT / "tests" / "fixtures"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,18 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 MOUNT = "/culture/"
-
-
-@pytest.fixture(scope="session")
-def sample_site(tmp_path_factory) -> Path:
-    return build_site(PROJECT / "mkdocs.yml", tmp_path_factory.mktemp("prod") / "site")
-
-
-@pytest.fixture(scope="session")
-def preview_site(tmp_path_factory) -> Path:
-    return build_site(
-        PROJECT / "mkdocs.yml", tmp_path_factory.mktemp("preview") / "site", drafts=True
-    )
 
 
 def site_project(target: Path, stories: Path = FIXTURES / "valid" / "stories") -> Path:
@@ -82,34 +67,3 @@ class Server:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def serve() -> Iterator:
-    servers: list[Server] = []
-
-    def start(root: Path) -> str:
-        servers.append(Server(root))
-        return servers[-1].base
-
-    yield start
-    for server in servers:
-        server.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
