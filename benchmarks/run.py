@@ -301,7 +301,8 @@ def lunr_project(size: int) -> Path:
         shutil.copytree(source / "docs", root / "docs")
         (root / "mkdocs.yml").write_text(
             "site_name: lunr\ntheme:\n  name: material\n  language: zh\n  font: false\n"
-            "plugins:\n  - search:\n      lang: zh\n",
+            "plugins:\n  - search:\n      lang: zh\n"
+            "nav:\n  - index.md\n",  # keep stories out of the nav, or MkDocs lists every one
             encoding="utf-8",
         )
     return root

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ T2S_FILE = "search/t2s.json"
 # The bigram text is language-neutral; "zh" keeps Pagefind from stemming it as English.
 LANGUAGE = "zh"
 TEXT_LIMIT = 4000  # characters of page text kept for excerpts
+PART_SIZE = 4000  # records per Pagefind run: bounds its memory (about 1.6 GB)
+PARTS_FILE = "search/parts.json"
 
 
 @cache
@@ -364,7 +367,10 @@ class BackgroundIndexer:
     known, so it works on the second core while MkDocs renders the pages.
 
     Each record becomes a small HTML file in a temporary folder (what Pagefind's CLI
-    reads); the Python API would do the same work but answers one record per 100 ms."""
+    reads); the Python API would do the same work but answers one record per 100 ms.
+    Pagefind holds a whole index in memory (4 GB for 10,000 stories), so records are
+    indexed in parts of `PART_SIZE`, one after the other, and the browser merges the
+    parts (`pagefind.mergeIndex`)."""
 
     def __init__(self, items: Iterator[Record], work_dir: Path) -> None:
         from jinja2 import Environment, PackageLoader
@@ -377,7 +383,7 @@ class BackgroundIndexer:
         ).get_template("search_record.html.j2")
         self.pages = 0
         for record in items:
-            target = work_dir / record.url / "index.html"
+            target = work_dir / f"part-{self.pages // PART_SIZE}" / record.url / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             text = record.text[:TEXT_LIMIT]
             target.write_text(
@@ -385,33 +391,43 @@ class BackgroundIndexer:
                 encoding="utf-8",
             )
             self.pages += 1
+        self.parts = max(1, -(-self.pages // PART_SIZE))
         self.output = work_dir.with_name(work_dir.name + "-out")
         shutil.rmtree(self.output, ignore_errors=True)
+        binary = str(get_executable())
+        runs = [
+            shlex.join(
+                [
+                    binary,
+                    "--site",
+                    str(work_dir / f"part-{i}"),
+                    "--output-path",
+                    str(self.output / f"part-{i}"),
+                    "--force-language",
+                    LANGUAGE,
+                    "--quiet",
+                ]
+            )
+            for i in range(self.parts)
+        ]
         self._process = subprocess.Popen(
-            [
-                str(get_executable()),
-                "--site",
-                str(work_dir),
-                "--output-path",
-                str(self.output),
-                "--force-language",
-                LANGUAGE,
-                "--quiet",
-            ],
+            ["sh", "-c", " && ".join(runs)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
 
     def finish(self, site: Path) -> None:
-        """Wait for the indexer and move its output to `site/pagefind/`."""
+        """Wait for the indexer; the parts go to `pagefind/`, `pagefind-1/`, …"""
         try:
             log, _ = self._process.communicate()
             if self._process.returncode != 0:
                 raise RuntimeError(f"Pagefind 建立搜索索引失败：{log.strip()[-500:]}")
-            target = site / PAGEFIND_DIR
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.move(str(self.output), str(target))
+            for i in range(self.parts):
+                target = site / (PAGEFIND_DIR if i == 0 else f"{PAGEFIND_DIR}-{i}")
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.move(str(self.output / f"part-{i}"), str(target))
+            (site / PARTS_FILE).write_text(json.dumps({"parts": self.parts}), encoding="utf-8")
         finally:
             self.close()
 

@@ -102,3 +102,23 @@ def test_entity_index_knows_traditional_spellings(sample_site):
     assert any("老一礦" in keys and url == "units/mine-1/" for keys, _, _, url, *_ in old_name)
     t2s = json.loads((sample_site / "search/t2s.json").read_text(encoding="utf-8"))
     assert t2s["鐵"] == "铁"
+
+
+def test_an_index_built_in_parts_is_searched_whole(tmp_path, serve, page, monkeypatch):
+    from build_tools.site import search
+    from build_tools.site.build import build_site
+
+    monkeypatch.setattr(search, "PART_SIZE", 10)  # the sample's 47 records in 5 parts
+    site = build_site(PROJECT / "mkdocs.yml", tmp_path / "site")
+    assert json.loads((site / "search/parts.json").read_text())["parts"] == 5
+    assert (site / "pagefind-4/pagefind-entry.json").is_file()
+    base = serve(site)
+    page.goto(base)
+    for query, expected in [
+        ("输电线路上挂满了冰凌", "stories/ice-storm-2008/"),
+        ("下来时两条腿直打颤", "craftsmen/liu-shan/"),
+        ("一盏老矿灯", "halls/culture-hall/miners-lamp-1958/"),
+    ]:
+        _type(page, query)
+        first = page.locator("#culture-search-results [role=option] a").first.get_attribute("href")
+        assert urlsplit(first).path.endswith(expected), (query, first)

@@ -13,6 +13,9 @@ function pagefind() {
     pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pf) => {
       // URLs are indexed as "/stories/x/"; siteUrl() puts them under the real root.
       await pf.options({ baseUrl: "/", excerptLength: 40 });
+      // A large site's index is built in parts (pagefind/, pagefind-1/, …): merge them.
+      const { parts } = await fetch(new URL("search/parts.json", ROOT)).then((r) => r.json());
+      for (let i = 1; i < parts; i += 1) await pf.mergeIndex(new URL(`pagefind-${i}/`, ROOT).href, { baseUrl: "/" });
       pf.init();
       return pf;
     });
