@@ -25,6 +25,12 @@ def escape(text: str) -> str:
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in text)
 
 
+def _keep_together(text: str) -> str:
+    """A word joiner before ——/…… so that they never start a line (clreq); Unicode's
+    line-breaking rules already keep the two characters of each together."""
+    return text.replace("——", "\u2060——").replace("……", "\u2060……")
+
+
 def string(text: str) -> str:
     """A Typst string literal."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
@@ -100,7 +106,7 @@ class _Renderer:
         for i, node in enumerate(nodes):
             kind = node.type
             if kind == "text":
-                parts.append(escape(node.content))
+                parts.append(escape(_keep_together(node.content)))
             elif kind == "softbreak":
                 before = nodes[i - 1].content[-1:] if i and nodes[i - 1].type == "text" else ""
                 after = (

@@ -427,6 +427,7 @@ class BackgroundIndexer:
                 target = site / (PAGEFIND_DIR if i == 0 else f"{PAGEFIND_DIR}-{i}")
                 shutil.rmtree(target, ignore_errors=True)
                 shutil.move(str(self.output / f"part-{i}"), str(target))
+            (site / PARTS_FILE).parent.mkdir(parents=True, exist_ok=True)
             (site / PARTS_FILE).write_text(json.dumps({"parts": self.parts}), encoding="utf-8")
         finally:
             self.close()

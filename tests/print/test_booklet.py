@@ -19,7 +19,7 @@ from build_tools.print.fonts import covered
 from build_tools.print.imposition import saddle_order, saddle_stitch
 from tests.conftest import FIXTURES, PROJECT
 
-NO_START = set("，。、；：？！）》”’")
+NO_START = set("，。、；：？！）》”’")  # GB/T 15834 / clreq: never at the start of a line
 NO_END = set("（《“‘")
 
 
@@ -115,8 +115,11 @@ def test_no_forbidden_line_starts_or_ends_and_lines_are_justified(booklet):
             right = ends.most_common(1)[0][0]
             for i, line in enumerate(lines):
                 first, last = line[0]["text"], line[-1]["text"]
-                if first in NO_START:
+                if first in NO_START or first in "—…":
                     bad.append(f"第 {number} 页以“{first}”开头的行")
+                following_first = lines[i + 1][0]["text"] if i + 1 < len(lines) else ""
+                if last in "—…" and following_first == last:
+                    bad.append(f"第 {number} 页把“{last * 2}”拆在两行")
                 if last in NO_END:
                     bad.append(f"第 {number} 页以“{last}”结尾的行")
                 following = lines[i + 1] if i + 1 < len(lines) else None
@@ -281,3 +284,29 @@ def test_running_heads_book_title_on_versos_item_title_on_rectos(tmp_path, monke
     assert all(heads[n] == "红色记忆（第一辑）" for n in heads if n % 2 == 0 and heads[n]), heads
     openers = [n for n in heads if not heads[n]]
     assert len(openers) >= 3  # each item's first page has no running head
+
+
+def test_dashes_and_ellipses_never_start_a_line(tmp_path, monkeypatch):
+    project = _project(tmp_path)
+    story = project / "stories/red/night-shift.md"
+    # The dash or ellipsis falls at every position around the end of the first and
+    # second lines:
+    # without care, some of these paragraphs would open their second line with it.
+    lead = "一二三四五六七八九十" * 8
+    paragraphs = [
+        prefix + lead[:n] + mark + "接着往下写，再写一些字。" * 3
+        for prefix in ("", "夜里十二点，机组的声音格外清楚。")
+        for n in range(20, 66)
+        for mark in ("——", "……")
+    ]
+    story.write_text(
+        story.read_text(encoding="utf-8") + "\n\n" + "\n\n".join(paragraphs) + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)
+    out = tmp_path / "b.pdf"
+    assert main(["booklet", "red-memory", "--out", str(out)]) == 0
+    with pdfplumber.open(out) as pdf:
+        starts = [line[0]["text"] for page in pdf.pages for line in _body_lines(page)]
+    assert "—" not in starts and "…" not in starts
+    assert "——接着往下写" in _flat(_text(out))
