@@ -401,7 +401,7 @@ def bench_search(sizes: list[int], times: int) -> list[str]:
             [str(VENV_BIN / "culture"), "build"], cwd=root, check=True, capture_output=True
         )
         site = root / "site"
-        index_size = folder_size(site / "pagefind")
+        index_size = sum(folder_size(part) for part in site.glob("pagefind*"))
         entity_size = folder_size(site / "search" / "entities")
         name, phrase = _queries(root)
         labels = ["first", "second", "first again (index chunks cached)"]
