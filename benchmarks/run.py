@@ -267,16 +267,12 @@ def bench_site(sizes: list[int], times: int) -> list[str]:
 INDEX_PROBE = """
 import sys, time
 from pathlib import Path
-from build_tools.config import load_project
-from build_tools.content.load import load_corpus
 from build_tools.site import search
-from build_tools.site.relations import SiteIndex
-corpus = load_corpus(load_project(Path(sys.argv[1]))[0]).corpus
-index = SiteIndex.build(corpus, drafts=False)
 started = time.perf_counter()
-indexer = search.BackgroundIndexer(search.records(corpus, index), Path(sys.argv[2]) / "records")
-indexer.finish(Path(sys.argv[2]))
-print(time.perf_counter() - started, indexer.pages)
+indexer = search.BackgroundIndexer(Path(sys.argv[1]), Path(sys.argv[2]) / "records", drafts=False)
+parts = indexer.finish(Path(sys.argv[2]))
+pages = sum(1 for _ in Path(sys.argv[2]).glob("pagefind*/fragment/*"))
+print(time.perf_counter() - started, pages)
 """
 
 CHROMIUM_ARGS = [

@@ -122,9 +122,8 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             cache = Path(config.config_file_path).parent / self.config.cache_dir
             cache.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
-            self.indexer = search.BackgroundIndexer(
-                search.records(self.corpus, self.site_index), work
-            )
+            root = Path(config.config_file_path).parent
+            self.indexer = search.BackgroundIndexer(root, work, drafts=self.options.drafts)
         if self.config.booklets and not self.options.drafts:
             # Typeset in a process of its own while MkDocs renders (drafts never print).
             self.booklets = subprocess.Popen(

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -362,73 +362,102 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
         )
 
 
-class BackgroundIndexer:
-    """Pagefind's indexer in a process of its own, started as soon as the records are
-    known, so it works on the second core while MkDocs renders the pages.
+def write_records(items: Iterator[Record], work_dir: Path, part_size: int) -> int:
+    """Each record as the small HTML file Pagefind's CLI reads, in folders of
+    `part_size` records; returns the number of parts."""
+    from jinja2 import Environment, PackageLoader
 
-    Each record becomes a small HTML file in a temporary folder (what Pagefind's CLI
-    reads); the Python API would do the same work but answers one record per 100 ms.
+    template = Environment(
+        loader=PackageLoader("build_tools.site", "templates"), autoescape=True
+    ).get_template("search_record.html.j2")
+    count = 0
+    for record in items:
+        target = work_dir / f"part-{count // part_size}" / record.url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = record.text[:TEXT_LIMIT]
+        target.write_text(
+            template.render(record=record, text=text, bigrams=cjk_bigrams(record.text)),
+            encoding="utf-8",
+        )
+        count += 1
+    return max(1, -(-count // part_size))
+
+
+def index_project(root: Path, work_dir: Path, output: Path, *, drafts: bool, part_size: int) -> int:
+    """Load the content, write the records and run Pagefind on each part in turn
+    (what the background process does); returns the number of parts."""
+    from pagefind_bin_extended import get_executable
+
+    from build_tools.config import load_project
+    from build_tools.content.load import load_corpus
+
+    corpus = load_corpus(load_project(root)[0]).corpus
+    parts = write_records(
+        records(corpus, SiteIndex.build(corpus, drafts=drafts)), work_dir, part_size
+    )
+    for i in range(parts):
+        subprocess.run(
+            [
+                str(get_executable()),
+                "--site",
+                str(work_dir / f"part-{i}"),
+                "--output-path",
+                str(output / f"part-{i}"),
+                "--force-language",
+                LANGUAGE,
+                "--quiet",
+            ],
+            check=True,
+        )
+    (output / "parts.json").write_text(json.dumps({"parts": parts}), encoding="utf-8")
+    return parts
+
+
+class BackgroundIndexer:
+    """The search index made in a process of its own (`python -m build_tools.site.search`),
+    started before MkDocs renders the pages, so it works on the second core meanwhile:
+    it reads the content, writes one small HTML file per record and runs Pagefind's CLI.
+
+    Pagefind's Python API would do the same work but answers one record per 100 ms.
     Pagefind holds a whole index in memory (4 GB for 10,000 stories), so records are
     indexed in parts of `PART_SIZE`, one after the other, and the browser merges the
     parts (`pagefind.mergeIndex`)."""
 
-    def __init__(self, items: Iterator[Record], work_dir: Path) -> None:
-        from jinja2 import Environment, PackageLoader
-        from pagefind_bin_extended import get_executable
-
+    def __init__(self, root: Path, work_dir: Path, *, drafts: bool) -> None:
         self.work_dir = work_dir
-        shutil.rmtree(work_dir, ignore_errors=True)
-        template = Environment(
-            loader=PackageLoader("build_tools.site", "templates"), autoescape=True
-        ).get_template("search_record.html.j2")
-        self.pages = 0
-        for record in items:
-            target = work_dir / f"part-{self.pages // PART_SIZE}" / record.url / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            text = record.text[:TEXT_LIMIT]
-            target.write_text(
-                template.render(record=record, text=text, bigrams=cjk_bigrams(record.text)),
-                encoding="utf-8",
-            )
-            self.pages += 1
-        self.parts = max(1, -(-self.pages // PART_SIZE))
         self.output = work_dir.with_name(work_dir.name + "-out")
-        shutil.rmtree(self.output, ignore_errors=True)
-        binary = str(get_executable())
-        runs = [
-            shlex.join(
-                [
-                    binary,
-                    "--site",
-                    str(work_dir / f"part-{i}"),
-                    "--output-path",
-                    str(self.output / f"part-{i}"),
-                    "--force-language",
-                    LANGUAGE,
-                    "--quiet",
-                ]
-            )
-            for i in range(self.parts)
-        ]
+        for folder in (work_dir, self.output):
+            shutil.rmtree(folder, ignore_errors=True)
         self._process = subprocess.Popen(
-            ["sh", "-c", " && ".join(runs)],
+            [
+                sys.executable,
+                "-m",
+                "build_tools.site.search",
+                str(root),
+                str(work_dir),
+                str(self.output),
+                "drafts" if drafts else "published",
+                str(PART_SIZE),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
 
-    def finish(self, site: Path) -> None:
+    def finish(self, site: Path) -> int:
         """Wait for the indexer; the parts go to `pagefind/`, `pagefind-1/`, …"""
         try:
             log, _ = self._process.communicate()
             if self._process.returncode != 0:
                 raise RuntimeError(f"Pagefind 建立搜索索引失败：{log.strip()[-500:]}")
-            for i in range(self.parts):
+            parts = json.loads((self.output / "parts.json").read_text(encoding="utf-8"))["parts"]
+            for i in range(parts):
                 target = site / (PAGEFIND_DIR if i == 0 else f"{PAGEFIND_DIR}-{i}")
                 shutil.rmtree(target, ignore_errors=True)
                 shutil.move(str(self.output / f"part-{i}"), str(target))
             (site / PARTS_FILE).parent.mkdir(parents=True, exist_ok=True)
-            (site / PARTS_FILE).write_text(json.dumps({"parts": self.parts}), encoding="utf-8")
+            (site / PARTS_FILE).write_text(json.dumps({"parts": parts}), encoding="utf-8")
+            return parts
         finally:
             self.close()
 
@@ -438,3 +467,14 @@ class BackgroundIndexer:
             self._process.wait()
         shutil.rmtree(self.work_dir, ignore_errors=True)
         shutil.rmtree(self.output, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    root_arg, work_arg, output_arg, which, size = sys.argv[1:6]
+    index_project(
+        Path(root_arg),
+        Path(work_arg),
+        Path(output_arg),
+        drafts=which == "drafts",
+        part_size=int(size),
+    )
