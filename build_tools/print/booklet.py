@@ -8,7 +8,6 @@ the template decides how it looks.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -266,7 +265,3 @@ def _finish(pdf: bytes, target: Path, collection: Collection, options: BookletOp
             document = saddle_stitch(document)
         document.save(target)
     return pages
-
-
-def describe(result: BookletResult) -> str:
-    return json.dumps({"path": str(result.path), "pages": result.pages}, ensure_ascii=False)
