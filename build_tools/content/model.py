@@ -311,6 +311,7 @@ class Collection(Item):
     editor: Text | None = Field(None, title="编者")
     edition: Date | None = Field(None, title="版次", description="如 2024-06，印为 2024年6月")
     foreword: Text | None = Field(None, title="前言", description="Markdown")
+    cover: Image | None = Field(None, title="封面图片", description="印在小册子封面上")
     items: list[Id] = Field(title="条目", description="按印刷顺序排列的故事或工匠 id")
     booklet: Booklet = Field(default_factory=Booklet, title="印刷设置")
     aliases: list[Id] = Field(default_factory=list, title="曾用 id")

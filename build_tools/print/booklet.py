@@ -114,7 +114,7 @@ class _Book:
             self.problems.append(
                 diagnostic(
                     "W-PRINT-IMAGE-DPI",
-                    item.origin.at("cover" if isinstance(item, Story) else "photo", "src"),
+                    item.origin.at("photo" if isinstance(item, Craftsman) else "cover", "src"),
                     message,
                 )
             )
@@ -192,7 +192,7 @@ class _Book:
                 "editor": c.editor,
                 "edition": c.edition.zh() if c.edition else None,
                 "foreword": foreword,
-                "cover": None,
+                "cover": self.image(c.cover, c, width),
                 "copies": self.options.copies,
             },
             "paper": {"width": paper[0], "height": paper[1]},

@@ -310,3 +310,23 @@ def test_dashes_and_ellipses_never_start_a_line(tmp_path, monkeypatch):
         starts = [line[0]["text"] for page in pdf.pages for line in _body_lines(page)]
     assert "—" not in starts and "…" not in starts
     assert "——接着往下写" in _flat(_text(out))
+
+
+def test_a_collection_cover_image_is_printed_on_the_cover(tmp_path, monkeypatch, capsys):
+    from PIL import Image as PILImage
+
+    project = _project(tmp_path)
+    PILImage.new("RGB", (1800, 1200), (160, 40, 30)).save(project / "stories/media/cover.jpg")
+    collection = project / "stories/collections/red-memory.yml"
+    collection.write_text(
+        collection.read_text(encoding="utf-8")
+        + "cover: {src: ../media/cover.jpg, caption: 封面}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)
+    out = tmp_path / "b.pdf"
+    assert main(["booklet", "red-memory", "--out", str(out)]) == 0
+    assert "cover.jpg" not in capsys.readouterr().out  # 1800 px over 113 mm: no dpi warning
+    with pdfplumber.open(out) as pdf:
+        assert pdf.pages[0].images, "the cover page shows the image"
+        assert not pdf.pages[2].images
