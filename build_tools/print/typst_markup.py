@@ -1,7 +1,7 @@
 """Markdown → Typst markup, from markdown-it's syntax tree (not regexes).
 
 Everything that comes from content is escaped: Typst gives meaning to # * _ ` $ < > @
-[ ] ~ = - + / and quotes, and a story may contain any of them. Layout decisions (how a
+[ ] ~ = - + /, and a story may contain any of them. Layout decisions (how a
 subheading or a quote looks) are functions defined in the booklet template; this module
 only calls them.
 """
@@ -16,7 +16,8 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
-_SPECIAL = frozenset("\\#*_`$<>@[]~=-+/\"'")
+# Quotes are left to Typst's smart quotes, which set “” ‘’ for Chinese text.
+_SPECIAL = frozenset("\\#*_`$<>@[]~=-+/")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 

@@ -203,7 +203,8 @@ def test_special_characters_print_literally(tmp_path, capsys, monkeypatch):
     story = project / "stories/red/night-shift.md"
     story.write_text(
         story.read_text(encoding="utf-8")
-        + "\n温度 < 5 度时，#3 机组按 $100 的预算检修，5 * 3 = 15，@ 和 [括号] 也不是命令。\n",
+        + "\n温度 < 5 度时，#3 机组按 $100 的预算检修，5 * 3 = 15，@ 和 [括号] 也不是命令。\n"
+        + '\n他说："开关不会说话。"\n',
         encoding="utf-8",
     )
     monkeypatch.chdir(project)
@@ -214,6 +215,7 @@ def test_special_characters_print_literally(tmp_path, capsys, monkeypatch):
         _flat("温度 < 5 度时，#3 机组按 $100 的预算检修，5 * 3 = 15，@ 和 [括号] 也不是命令。")
         in text
     )
+    assert "他说：“开关不会说话。”" in text  # straight quotes typed by an editor print as “”
 
 
 def test_a_missing_glyph_is_reported_with_file_and_line(tmp_path, capsys, monkeypatch):
