@@ -28,6 +28,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # the tests' way of starting Chromium is the benchmarks' too
+
+from tests.sitetools import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 WORK = HERE / "work"
 RESULTS = HERE / "RESULTS.md"
 VENV_BIN = Path(sys.executable).parent
@@ -275,16 +279,6 @@ pages = sum(1 for _ in Path(sys.argv[2]).glob("pagefind*/fragment/*"))
 print(time.perf_counter() - started, pages)
 """
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -346,7 +340,7 @@ def browser_figures(site: Path, queries: list[str]) -> list[tuple[str, int, floa
     figures = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             sizes: list[int] = []
             page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
