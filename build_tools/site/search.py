@@ -364,7 +364,7 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
 
 def write_records(items: Iterator[Record], work_dir: Path, part_size: int) -> int:
     """Each record as the small HTML file Pagefind's CLI reads, in folders of
-    `part_size` records; returns the number of parts."""
+    `part_size` records; returns the number of parts (0 when there is nothing)."""
     from jinja2 import Environment, PackageLoader
 
     template = Environment(
@@ -380,7 +380,7 @@ def write_records(items: Iterator[Record], work_dir: Path, part_size: int) -> in
             encoding="utf-8",
         )
         count += 1
-    return max(1, -(-count // part_size))
+    return -(-count // part_size)  # 0 for a site with nothing to index yet
 
 
 def index_project(root: Path, work_dir: Path, output: Path, *, drafts: bool, part_size: int) -> int:
@@ -409,6 +409,7 @@ def index_project(root: Path, work_dir: Path, output: Path, *, drafts: bool, par
             ],
             check=True,
         )
+    output.mkdir(parents=True, exist_ok=True)
     (output / "parts.json").write_text(json.dumps({"parts": parts}), encoding="utf-8")
     return parts
 

@@ -122,3 +122,23 @@ def test_an_index_built_in_parts_is_searched_whole(tmp_path, serve, page, monkey
         _type(page, query)
         first = page.locator("#culture-search-results [role=option] a").first.get_attribute("href")
         assert urlsplit(first).path.endswith(expected), (query, first)
+
+
+def test_a_site_with_nothing_published_yet_builds_and_searches(tmp_path, serve, page):
+    from build_tools.site.build import build_site
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "units.yml").write_text("- id: group\n  name: 集团\n", encoding="utf-8")
+    (content / "themes.yml").write_text("- name: 主题\n  slug: theme\n", encoding="utf-8")
+    from tests.sitetools import site_project
+
+    project = site_project(tmp_path / "p", stories=content)
+    site = build_site(project / "mkdocs.yml", tmp_path / "site")
+    assert json.loads((site / "search/parts.json").read_text())["parts"] == 0
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(serve(site))
+    _type(page, "王建国")
+    assert "没有找到" in page.locator("#culture-search-results").inner_text()
+    assert errors == []

@@ -8,13 +8,15 @@ const MAX_DROPDOWN = 8;
 let pagefindPromise = null;
 let t2sPromise = null;
 const shards = new Map();
+// Pagefind, or null while the site has nothing to index.
 function pagefind() {
   if (!pagefindPromise) {
-    pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pf) => {
+    pagefindPromise = fetch(new URL("search/parts.json", ROOT)).then((r) => r.json()).then(async ({ parts }) => {
+      if (!parts) return null;
+      const pf = await import(new URL("pagefind/pagefind.js", ROOT).href);
       // URLs are indexed as "/stories/x/"; siteUrl() puts them under the real root.
       await pf.options({ baseUrl: "/", excerptLength: 40 });
       // A large site's index is built in parts (pagefind/, pagefind-1/, …): merge them.
-      const { parts } = await fetch(new URL("search/parts.json", ROOT)).then((r) => r.json());
       for (let i = 1; i < parts; i += 1) await pf.mergeIndex(new URL(`pagefind-${i}/`, ROOT).href, { baseUrl: "/" });
       pf.init();
       return pf;
@@ -114,6 +116,7 @@ function queryTerms(query) {
 
 async function fullText(query, filters, limit) {
   const pf = await pagefind();
+  if (!pf) return [];
   const terms = queryTerms(query);
   const first = await pf.search(terms.join(" "), { filters });
   let found = first ? first.results : [];
@@ -237,7 +240,7 @@ async function resultsPage(root) {
   input.value = params.get("q") || "";
 
   const pf = await pagefind();
-  const available = await pf.filters();
+  const available = pf ? await pf.filters() : {};
   for (const name of ["type", "theme", "unit", "decade"]) {
     const select = form.querySelector(`select[name=${name}]`);
     const values = Object.keys(available[name] || {});
