@@ -70,7 +70,7 @@ class BodyRenderer:
         self.images = images
         self.context: RenderContext | None = None
         self._md = markdown.Markdown(
-            extensions=["footnotes", "tables", "sane_lists", _NoRawHtml(self)],
+            extensions=["footnotes", "tables", "sane_lists", "fenced_code", _NoRawHtml(self)],
             extension_configs={"footnotes": {"BACKLINK_TITLE": "返回正文"}},
             output_format="html",
         )
