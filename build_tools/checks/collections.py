@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from build_tools.checks.references import resolve_item
 from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
 from build_tools.diagnostics import Diagnostic, diagnostic
@@ -23,7 +22,7 @@ def check_collections(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic
                 message = f"“{value}”在故事集中出现了两次（第 {first.line} 行已列出）"
                 yield diagnostic("W-FIELD-DUPLICATE-ENTRY", where, message)
             seen.setdefault(value, i)
-            target = resolve_item(corpus, value)
+            target = corpus.find_item(value)
             if target is None or target.is_published:
                 continue
             if target.status == "draft":

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
-from build_tools.content.model import STATUS_LABELS, Craftsman, Item, Origin, Story
+from build_tools.content.model import STATUS_LABELS, Craftsman, Item, Origin
 from build_tools.diagnostics import Diagnostic, diagnostic
 from build_tools.suggest import closest, closest_by_names, did_you_mean
 
@@ -105,14 +105,6 @@ def check_references(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]
                 yield diagnostic("E-REF-ITEM", collection.origin.at("items", i), problem)
 
 
-def resolve_item(corpus: Corpus, value: str) -> Story | Craftsman | None:
-    found = corpus.story_or_craftsman(value)
-    if found is None:
-        current = corpus.alias_target("story", value) or corpus.alias_target("craftsman", value)
-        found = corpus.story_or_craftsman(current) if current else None
-    return found
-
-
 def check_unpublished_targets(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
     """A published item linking to a draft or review item makes a dead link in production."""
     sources: list[tuple[Item, str, list[str]]] = []
@@ -124,7 +116,7 @@ def check_unpublished_targets(corpus: Corpus, settings: Settings) -> Iterator[Di
             sources.append((panel, "related", panel.related))
     for item, field, values in sources:
         for i, value in enumerate(values):
-            target = resolve_item(corpus, value)
+            target = corpus.find_item(value)
             if target is not None and not target.is_published:
                 label = STATUS_LABELS[target.status]
                 message = (

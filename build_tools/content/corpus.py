@@ -80,6 +80,14 @@ class Corpus:
     def story_or_craftsman(self, item_id: str) -> Story | Craftsman | None:
         return self.stories.get(item_id) or self.craftsmen.get(item_id)
 
+    def find_item(self, item_id: str) -> Story | Craftsman | None:
+        """The story or craftsman with this id, or that used to have it (aliases)."""
+        found = self.story_or_craftsman(item_id)
+        if found is None:
+            current = self.alias_target("story", item_id) or self.alias_target("craftsman", item_id)
+            found = self.story_or_craftsman(current) if current else None
+        return found
+
     def alias_target(self, kind: str, old_id: str) -> str | None:
         """The current id of an item that used to be called `old_id`."""
         return self._aliases.get(kind, {}).get(old_id)

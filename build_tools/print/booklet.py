@@ -77,12 +77,7 @@ class _Book:
     def items(self) -> list[Story | Craftsman]:
         chosen = []
         for i, item_id in enumerate(self.collection.items):
-            item = self.corpus.story_or_craftsman(item_id)
-            if item is None:
-                current = self.corpus.alias_target("story", item_id) or self.corpus.alias_target(
-                    "craftsman", item_id
-                )
-                item = self.corpus.story_or_craftsman(current) if current else None
+            item = self.corpus.find_item(item_id)
             allowed = item is not None and (
                 item.status == "published" or (self.options.proof and item.status == "review")
             )

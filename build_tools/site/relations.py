@@ -84,19 +84,15 @@ class SiteIndex:
         return status == "published" or self.drafts
 
     def story(self, item_id: str) -> Story | None:
-        found = self.corpus.stories.get(item_id) or self._aliased("story", item_id)
+        found = self.corpus.stories.get(item_id) or self.corpus.find_item(item_id)
         return found if isinstance(found, Story) and self.visible(found) else None
 
     def craftsman(self, item_id: str) -> Craftsman | None:
-        found = self.corpus.craftsmen.get(item_id) or self._aliased("craftsman", item_id)
+        found = self.corpus.craftsmen.get(item_id) or self.corpus.find_item(item_id)
         return found if isinstance(found, Craftsman) and self.visible(found) else None
 
     def item(self, item_id: str) -> Story | Craftsman | None:
         return self.story(item_id) or self.craftsman(item_id)
-
-    def _aliased(self, kind: str, old: str) -> Item | None:
-        current = self.corpus.alias_target(kind, old)
-        return self.corpus.story_or_craftsman(current) if current else None
 
     def unit_stories(self, unit_id: str) -> list[Story]:
         """Stories of the unit and of every unit below it, chronological."""
