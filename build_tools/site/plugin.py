@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from build_tools import report
 from build_tools.config import load_project
 from build_tools.content.corpus import Corpus
 from build_tools.content.load import load_corpus
@@ -80,11 +81,8 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         else:
             loaded = load_corpus(project)
             for d in problems + loaded.diagnostics:
-                line = (
-                    f"{d.location.path}:{d.location.line}:{d.location.column}: {d.code} {d.message}"
-                )
                 # Content errors fail a strict build; warnings are the editors' business.
-                (log.error if d.severity is Severity.ERROR else log.info)(line)
+                (log.error if d.severity is Severity.ERROR else log.info)(report.format_text([d]))
             self.corpus = loaded.corpus
         drafts = self.config.drafts == "show" or (
             self.config.drafts == "auto" and self.command == "serve"
