@@ -7,6 +7,7 @@ parser entirely.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -76,20 +77,29 @@ def images(markdown: str) -> list[Found]:
     return _walk(markdown)[1]
 
 
+_SOFT = "\x00"
+# A line wrapped in the source between two Chinese characters (or their punctuation) is
+# no break at all for a reader; elsewhere it reads as a space.
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_JOINED = re.compile(f"(?<=[{_WIDE}]){_SOFT}(?=[{_WIDE}])")
+
+
 def plain_text(markdown: str) -> str:
-    """The words a reader sees, without Markdown syntax."""
+    """The words a reader sees, without Markdown syntax; one line per paragraph."""
     parts: list[str] = []
     for token in _tokens(markdown):
         if token.type == "inline":
             for child in token.children or []:
                 if child.type in ("text", "code_inline"):
                     parts.append(child.content)
-                elif child.type in ("softbreak", "hardbreak"):
+                elif child.type == "softbreak":
+                    parts.append(_SOFT)
+                elif child.type == "hardbreak":
                     parts.append("\n")
             parts.append("\n")
         elif token.type in ("code_block", "fence"):
             parts.append(token.content)
-    return "".join(parts)
+    return _JOINED.sub("", "".join(parts)).replace(_SOFT, " ")
 
 
 def count_characters(text: str) -> int:

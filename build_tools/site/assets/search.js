@@ -1,28 +1,33 @@
-// Search for the culture site: Pagefind full text plus an exact-match entity index.
-// Loaded as an ES module; everything it fetches lives under the site's own root, so the
-// site works from any sub-path (e.g. /culture/). It does not work from file://.
+// Search for the culture site: exact names from the entity index, here on the page, and
+// full text from Pagefind in a worker (search-worker.js). Loaded as an ES module;
+// everything it fetches lives under the site's own root, so the site works from any
+// sub-path (e.g. /culture/). It does not work from file://.
 const ROOT = new URL("../../", import.meta.url);
 const TYPES = ["故事", "工匠", "展板", "故事集", "其他"];
 const MAX_DROPDOWN = 8;
 
-let pagefindPromise = null;
 let t2sPromise = null;
 const shards = new Map();
-// Pagefind, or null while the site has nothing to index.
-function pagefind() {
-  if (!pagefindPromise) {
-    pagefindPromise = fetch(new URL("search/parts.json", ROOT)).then((r) => r.json()).then(async ({ parts }) => {
-      if (!parts) return null;
-      const pf = await import(new URL("pagefind/pagefind.js", ROOT).href);
-      // URLs are indexed as "/stories/x/"; siteUrl() puts them under the real root.
-      await pf.options({ baseUrl: "/", excerptLength: 40 });
-      // A large site's index is built in parts (pagefind/, pagefind-1/, …): merge them.
-      for (let i = 1; i < parts; i += 1) await pf.mergeIndex(new URL(`pagefind-${i}/`, ROOT).href, { baseUrl: "/" });
-      pf.init();
-      return pf;
+
+// The worker that runs Pagefind; started on first use.
+let worker = null;
+const pending = new Map();
+let nextId = 0;
+function ask(operation, ...args) {
+  if (!worker) {
+    worker = new Worker(new URL("search-worker.js", import.meta.url), { type: "module" });
+    worker.addEventListener("message", ({ data: { id, result, error } }) => {
+      const call = pending.get(id);
+      pending.delete(id);
+      if (error) call.reject(new Error(error));
+      else call.resolve(result);
     });
   }
-  return pagefindPromise;
+  const id = (nextId += 1);
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, operation, args });
+  });
 }
 
 function t2s() {
@@ -30,24 +35,18 @@ function t2s() {
   return t2sPromise;
 }
 
-// Entities are split by the first character of their names: a query fetches one shard.
+// Entities are split by the first two characters of their names (a one-character name
+// by its character): a query fetches one small shard.
+function shardKey(text) {
+  return Array.from(text.toLowerCase()).slice(0, 2).map((ch) => ch.codePointAt(0).toString(16)).join("-");
+}
+
 function entityShard(query) {
-  const key = query.codePointAt(0).toString(16);
+  const key = shardKey(query);
   if (!shards.has(key)) {
     shards.set(key, fetch(new URL(`search/entities/${key}.json`, ROOT)).then((r) => (r.ok ? r.json() : [])).catch(() => []));
   }
   return shards.get(key);
-}
-
-// The index holds Chinese as overlapping bigrams (东山坡 → 东山 山坡): a query is
-// turned into bigrams the same way, so any phrase is found, not only dictionary words.
-function bigrams(text) {
-  return text.replace(/[\u3400-\u9fff\uf900-\ufaff]+/g, (run) => {
-    if (run.length === 1) return ` ${run} `;
-    const pairs = [];
-    for (let i = 0; i < run.length - 1; i += 1) pairs.push(run.slice(i, i + 2));
-    return ` ${pairs.join(" ")} `;
-  }).trim().replace(/\s+/g, " ");
 }
 
 function excerpt(text, query) {
@@ -86,8 +85,9 @@ async function matchEntities(query, original) {
   for (const row of [...mine, ...theirs]) {
     const [keys, type, title, url, summary, date, rank] = row;
     const e = { keys, type, title, url, summary: summary || (type === "人物" ? `${query}出现在这个故事中` : ""), date, rank };
-    if (keys.includes(query) || keys.includes(original)) exact.push(e);
-    else if (keys.some((k) => k.startsWith(query))) partial.push(e);
+    const lower = keys.map((k) => k.toLowerCase());
+    if (lower.includes(query.toLowerCase()) || lower.includes(original.toLowerCase())) exact.push(e);
+    else if (lower.some((k) => k.startsWith(query.toLowerCase()))) partial.push(e);
   }
   exact.sort((a, b) => a.rank - b.rank);
   partial.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length);
@@ -100,53 +100,9 @@ async function matchEntities(query, original) {
   }));
 }
 
-// The terms sent to Pagefind: a short run as its bigrams; a long phrase as at most four
-// bigrams that tile it (fewer index chunks to fetch). Pages that contain the whole
-// phrase are then ranked first, so nothing is lost by asking for fewer terms.
-function queryTerms(query) {
-  const terms = bigrams(query).split(" ").filter(Boolean);
-  if (terms.length <= 4) return terms;
-  const picked = [];
-  for (let i = 0; i < terms.length; i += 2) picked.push(terms[i]);
-  if (picked[picked.length - 1] !== terms[terms.length - 1]) picked.push(terms[terms.length - 1]);
-  if (picked.length <= 4) return picked;
-  const step = (picked.length - 1) / 3;
-  return [0, 1, 2, 3].map((n) => picked[Math.round(n * step)]);
-}
-
 async function fullText(query, filters, limit) {
-  const pf = await pagefind();
-  if (!pf) return [];
-  const terms = queryTerms(query);
-  const first = await pf.search(terms.join(" "), { filters });
-  let found = first ? first.results : [];
-  if (found.length === 0 && terms.length >= 2) {
-    // Pagefind misses the odd bigram (seen with 锅底): the halves of a long phrase
-    // still find it; only pages with the exact phrase are kept from this fallback.
-    const half = Math.ceil(terms.length / 2);
-    const halves = await Promise.all([terms.slice(0, half), terms.slice(half)].map((t) => pf.search(t.join(" "), { filters })));
-    const seen = new Set();
-    found = halves.flatMap((h) => (h ? h.results : [])).filter((r) => !seen.has(r.id) && seen.add(r.id));
-  }
-  let data = await Promise.all(found.slice(0, limit).map((r) => r.data()));
-  if (first && first.results.length === 0) {
-    data = data.filter((d) => (d.meta.text || "").includes(query) || (d.meta.title || "").includes(query));
-  }
-  // An exact phrase in the title or text beats pages that only contain its pieces.
-  const scored = data.map((d, i) => {
-    let score = i;
-    if ((d.meta.title || "").includes(query)) score -= 200;
-    else if ((d.meta.text || "").includes(query)) score -= 100;
-    return { d, score };
-  });
-  scored.sort((a, b) => a.score - b.score);
-  return scored.map(({ d }) => ({
-    url: siteUrl(d.url),
-    type: d.meta.type || "其他",
-    title: d.meta.title || "",
-    date: d.meta.date || "",
-    excerpt: excerpt(d.meta.text || "", query),
-  }));
+  const rows = await ask("search", query, filters, limit);
+  return rows.map((r) => ({ ...r, url: siteUrl(r.url), excerpt: excerpt(r.text, query) }));
 }
 
 export async function searchAll(raw, filters = {}, limit = MAX_DROPDOWN) {
@@ -214,7 +170,7 @@ function headerBox(root) {
     active = -1;
   }
 
-  input.addEventListener("focus", () => { pagefind(); t2s(); }, { once: true });
+  input.addEventListener("focus", () => { ask("warm"); t2s(); }, { once: true });
   input.addEventListener("input", update);
   input.addEventListener("keydown", (event) => {
     const items = options();
@@ -239,8 +195,7 @@ async function resultsPage(root) {
   const params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
 
-  const pf = await pagefind();
-  const available = pf ? await pf.filters() : {};
+  const available = await ask("filters");
   for (const name of ["type", "theme", "unit", "decade"]) {
     const select = form.querySelector(`select[name=${name}]`);
     const values = Object.keys(available[name] || {});

@@ -1,0 +1,128 @@
+// The full-text half of the culture site's search, run as a module worker.
+//
+// Pagefind lives here, not on the page: searching stays off the page's main thread, and
+// with no document Pagefind sees no lang="zh", so it leaves our query terms as they are.
+// On the page it would cut them again with Intl.Segmenter (史福 福林 → 史 福 福林),
+// which finds other words than the ones indexed.
+//
+// The index holds Chinese as overlapping character bigrams (东山坡 → 东山 山坡), written
+// by build_tools/site/search.py; a query is turned into bigrams the same way.
+const ROOT = new URL("../../", import.meta.url);
+const MAX_TERMS = 4; // bigrams asked for per query: each costs an index chunk to fetch
+const CJK = /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
+const CJK_RUN_SPLIT = /([\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+)/u;
+const BREAK = "¶"; // ends every paragraph of a record (see search_record.html.j2)
+
+let pagefindPromise = null;
+
+// Pagefind, or null while the site has nothing to index.
+function pagefind() {
+  if (!pagefindPromise) {
+    pagefindPromise = fetch(new URL("search/parts.json", ROOT))
+      .then((r) => r.json())
+      .then(async ({ parts }) => {
+        if (!parts) return null;
+        const pf = await import(new URL("pagefind/pagefind.js", ROOT).href);
+        // URLs are indexed as "/stories/x/"; the page puts them under the real root.
+        await pf.options({ baseUrl: "/" });
+        // A very large site's index is built in parts (pagefind/, pagefind-1/, …).
+        for (let i = 1; i < parts; i += 1) {
+          await pf.mergeIndex(new URL(`pagefind-${i}/`, ROOT).href, { baseUrl: "/" });
+        }
+        await pf.init();
+        return pf;
+      });
+  }
+  return pagefindPromise;
+}
+
+// The words of a query, each with the bigrams asked for and where each starts in it
+// (the positions a page holding the word has them at, relative to the first).
+function queryWords(query) {
+  return query.split(/\s+/).filter(Boolean).map((word) => {
+    const terms = [];
+    let at = 0;
+    for (const run of word.split(CJK_RUN_SPLIT).filter(Boolean)) {
+      const chars = Array.from(run);
+      if (!CJK.test(run) || chars.length === 1) {
+        terms.push({ term: run.toLowerCase(), at });
+        at += 1;
+        continue;
+      }
+      for (let i = 0; i < chars.length - 1; i += 1) terms.push({ term: chars[i] + chars[i + 1], at: at + i });
+      at += chars.length - 1;
+    }
+    if (terms.length <= MAX_TERMS) return { word, terms };
+    // A long phrase: a few bigrams spread over it, first and last included.
+    const step = (terms.length - 1) / (MAX_TERMS - 1);
+    return { word, terms: Array.from({ length: MAX_TERMS }, (_, n) => terms[Math.round(n * step)]) };
+  });
+}
+
+// Whether a result holds the terms at the distances they have in the query, that is
+// the whole phrase (read off the word positions Pagefind returns, no fragment needed).
+function holdsPhrase(result, terms) {
+  if (terms.length < 2) return true;
+  const at = new Set(result.words);
+  const first = terms[0].at;
+  return result.words.some((p) => terms.every((t) => at.has(p + t.at - first)));
+}
+
+// The text a record was written from, put back together from its bigrams.
+function readable(content) {
+  let text = "";
+  let last = ""; // the last bigram, while a run of them goes on
+  for (const word of content.split(/\s+/)) {
+    if (!word) continue;
+    if (word === BREAK) { text += "\n"; last = ""; continue; }
+    const chars = Array.from(word);
+    if (chars.length === 2 && CJK.test(chars[0]) && CJK.test(chars[1])) {
+      const joined = last && Array.from(last)[1] === chars[0];
+      text += joined ? chars[1] : word;
+      last = word;
+      continue;
+    }
+    if (/[\p{L}\p{N}]$/u.test(text) && /^[\p{L}\p{N}]/u.test(word) && !CJK.test(word[0]) && !CJK.test(text.slice(-1))) text += " ";
+    text += word;
+    last = "";
+  }
+  return text;
+}
+
+async function search(query, filters, limit) {
+  const pf = await pagefind();
+  const words = queryWords(query);
+  if (!pf || !words.length) return [];
+  const found = await pf.search(words.flatMap((w) => w.terms.map((t) => t.term)).join(" "), { filters });
+  const results = found ? found.results : [];
+  // Pages that hold every word of the query whole first, in Pagefind's order.
+  const whole = results.filter((r) => words.every((w) => holdsPhrase(r, w.terms)));
+  const rest = results.filter((r) => !whole.includes(r));
+  const shown = await Promise.all([...whole, ...rest].slice(0, limit).map((r) => r.data()));
+  const has = (text) => words.every((w) => text.includes(w.word));
+  const rows = shown.map((d, i) => {
+    const text = readable(d.content);
+    const title = d.meta.title || "";
+    const body = text.slice(text.indexOf("\n") + 1); // the first paragraph is the title
+    // A page with the query in its title beats one with it in the text.
+    const score = i - (has(title) ? 1000 : has(body) ? 500 : 0);
+    return { url: d.url, type: d.meta.type || "其他", title, date: d.meta.date || "", text: body, score };
+  });
+  rows.sort((a, b) => a.score - b.score);
+  return rows.map(({ score, ...row }) => row);
+}
+
+async function filters() {
+  const pf = await pagefind();
+  return pf ? pf.filters() : {};
+}
+
+const operations = { search, filters, warm: async () => { await pagefind(); } };
+
+self.addEventListener("message", async ({ data: { id, operation, args } }) => {
+  try {
+    self.postMessage({ id, result: await operations[operation](...args) });
+  } catch (error) {
+    self.postMessage({ id, error: String(error) });
+  }
+});
