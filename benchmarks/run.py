@@ -12,6 +12,7 @@ in RESULTS.md, with the date and the machine they were measured on.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -28,9 +29,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))  # the tests' way of starting Chromium is the benchmarks' too
-
-from tests.sitetools import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+sys.path.insert(0, str(ROOT))  # search_probe starts Chromium the tests' way (tests.sitetools)
 
 WORK = HERE / "work"
 RESULTS = HERE / "RESULTS.md"
@@ -40,8 +39,9 @@ VENV_BIN = Path(sys.executable).parent
 @dataclass(frozen=True)
 class Measurement:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the largest single process (the command or one it started)
     exit_code: int
+    total_mb: float = 0.0  # all its processes at once, sampled every 0.1 s
 
 
 def corpus(size: int) -> Path:
@@ -56,37 +56,67 @@ def corpus(size: int) -> Path:
     return target
 
 
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def measure(command: list[str], cwd: Path, timeout: float | None = None) -> Measurement:
-    """Run `command` in a fresh child; wall time and the child's peak RSS."""
+    """Run `command` in a fresh child: wall time, the peak RSS of its largest process
+    and the peak of all its processes together (the build runs several at once)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far, so wrap each run in its
-    # own Python that reports the peak of exactly one grandchild.
-    probe = (
-        "import resource, subprocess, sys, time;"
-        "t = time.perf_counter();"
-        "timeout = float(sys.argv[1]) or None;"
-        "code = 0\n"
-        "try:\n"
-        "    code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout).returncode\n"
-        "except subprocess.TimeoutExpired:\n"
-        "    code = 124\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(timeout or 0), *command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return Measurement(float(out[0]), int(out[1]) / 1024, int(out[2]))
+    total_kb = 0
+    code: int | None = None
+    while code is None:
+        total_kb = max(total_kb, sum(_rss_kb(pid) for pid in _descendants(child.pid)))
+        if timeout and time.perf_counter() - started > timeout:
+            for pid in _descendants(child.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, 9)
+        waited, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if waited:
+            code = os.waitstatus_to_exitcode(status)
+            if timeout and time.perf_counter() - started > timeout:
+                code = 124
+            break
+        time.sleep(0.1)
+    # wait4 reports the largest of the child and of every process it waited for.
+    return Measurement(time.perf_counter() - started, usage.ru_maxrss / 1024, code, total_kb / 1024)
 
 
 def repeat(times: int, command: list[str], cwd: Path, timeout: float | None = None) -> Measurement:
     runs = [measure(command, cwd, timeout) for _ in range(times)]
     return Measurement(
-        statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs), runs[-1].exit_code
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_mb for r in runs),
+        runs[-1].exit_code,
+        max(r.total_mb for r in runs),
     )
 
 
@@ -276,7 +306,8 @@ started = time.perf_counter()
 indexer = search.BackgroundIndexer(Path(sys.argv[1]), Path(sys.argv[2]) / "records", drafts=False)
 parts = indexer.finish(Path(sys.argv[2]))
 pages = sum(1 for _ in Path(sys.argv[2]).glob("pagefind*/fragment/*"))
-print(time.perf_counter() - started, pages)
+figures = [time.perf_counter() - started, pages, parts]
+(Path(sys.argv[2]) / "figures.txt").write_text(" ".join(map(str, figures)))
 """
 
 
@@ -299,81 +330,22 @@ def lunr_project(size: int) -> Path:
     return root
 
 
-def _queries(root: Path) -> tuple[str, str]:
-    """A craftsman's name and a phrase from the middle of a story, from this corpus."""
-    person = sorted((root / "stories" / "craftsmen").glob("*.md"))[0].read_text(encoding="utf-8")
-    name = re.search(r'^name: "?(.*?)"?$', person, re.M).group(1)
-    body = sorted((root / "stories" / "red").glob("*.md"))[len(name)].read_text(encoding="utf-8")
-    sentence = max(re.findall(r"[\u4e00-\u9fff]{8,}", body.split("---", 2)[2]), key=len)
-    return name, sentence[:10]
-
-
-def _serve(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(1.0)
-    return server, f"http://127.0.0.1:{port}/"
-
-
-def browser_figures(site: Path, queries: list[str]) -> list[tuple[str, int, float, int]]:
-    """(query, bytes transferred for it, ms from the keystroke to results, results)."""
-    from playwright.sync_api import sync_playwright
-
-    server, base = _serve(site)
-    figures = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            sizes: list[int] = []
-            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
-            page.goto(base)
-            page.wait_for_load_state("networkidle")
-            box = page.locator("[data-culture-search] input")
-            for query in queries:
-                box.fill("")
-                already = len(sizes)
-                started = page.evaluate("performance.now()")
-                box.fill(query)
-                page.wait_for_selector(
-                    f"[data-culture-search][data-query='{query}']", timeout=60_000
-                )
-                elapsed = page.evaluate("performance.now()") - started
-                page.wait_for_load_state("networkidle")
-                shown = page.locator("#culture-search-results [role=option]").count()
-                figures.append((query, sum(sizes[already:]), elapsed, shown))
-            browser.close()
-    finally:
-        server.terminate()
-    return figures
-
-
 def bench_search(sizes: list[int], times: int) -> list[str]:
-    rows = [
-        "| stories | index time (Pagefind, alone) | pages indexed | index on disk | entity shards (all) | query | transferred | keystroke → results | results shown |",
-        "|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+    import search_probe
+
+    index_rows = [
+        "| stories | records | Pagefind run (alone) | its peak memory | parts | index on disk | entity index (all shards) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    use_rows = [
+        "| stories | first query, fresh browser (median / max of 5) | the same with gzip | each later query | keystroke → results | same query again (chunks cached) |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    quality_rows = [
+        "| stories | craftsman names: profile first | body phrases (6–12 characters, in one story only): story first | phrases: story in the first five |",
+        "|---:|---:|---:|---:|",
     ]
     lunr_rows = [
-        "",
-        "Stock Material's lunr search on the same stories (plain pages, no nav):",
-        "",
         "| stories | build with lunr index | `search_index.json` (loaded whole on the first query) |",
         "|---:|---:|---:|",
     ]
@@ -381,33 +353,35 @@ def bench_search(sizes: list[int], times: int) -> list[str]:
         root = site_project(size)
         probe_out = WORK / f"index-only-{size}"
         shutil.rmtree(probe_out, ignore_errors=True)
-        seconds, pages = subprocess.run(
-            [sys.executable, "-c", INDEX_PROBE, str(root), str(probe_out)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        ).stdout.split()
+        probe = measure([sys.executable, "-c", INDEX_PROBE, str(root), str(probe_out)], ROOT)
+        seconds, pages, parts = (probe_out / "figures.txt").read_text().split()
         subprocess.run(
             [str(VENV_BIN / "culture"), "build"], cwd=root, check=True, capture_output=True
         )
         site = root / "site"
         index_size = sum(folder_size(part) for part in site.glob("pagefind*"))
         entity_size = folder_size(site / "search" / "entities")
-        name, phrase = _queries(root)
-        labels = ["first", "second", "first again (index chunks cached)"]
-        for i, (query, transferred, elapsed, shown) in enumerate(
-            browser_figures(site, [name, phrase, name])
-        ):
-            lead = (
-                f"| {size:,} | {float(seconds):.1f} s | {int(pages):,} | {index_size / 2**20:.1f} MB | {entity_size / 1000:.0f} KB"
-                if i == 0
-                else "| | | | |"
-            )
-            rows.append(
-                f"{lead} | {labels[i]}: {query} | {transferred / 1000:.0f} KB | {elapsed:.0f} ms | {shown} |"
-            )
-            print(rows[-1], flush=True)
+        index_rows.append(
+            f"| {size:,} | {int(pages):,} | {float(seconds):.1f} s | {probe.peak_mb / 1024:.2f} GB | {parts} "
+            f"| {index_size / 2**20:.1f} MB | {entity_size / 1000:.0f} KB |"
+        )
+        print(index_rows[-1], flush=True)
+        queries = search_probe.reader_queries(root, names=10, phrases=30)
+        plain = search_probe.measure(site, queries, gzip=False)
+        packed = search_probe.measure(site, queries, gzip=True)
+        summary = search_probe.summary
+        use_rows.append(
+            f"| {size:,} | {summary(plain.first_kb)} KB | {summary(packed.first_kb)} KB "
+            f"| {summary(plain.later_kb)} KB | {summary(plain.later_ms)} ms | {summary(plain.cached_ms)} ms |"
+        )
+        print(use_rows[-1], flush=True)
+        names = sum(q.kind == "name" for q in queries)
+        phrases = len(queries) - names
+        quality_rows.append(
+            f"| {size:,} | {plain.p_at_1('name'):.2f} of {names} | {plain.p_at_1('phrase'):.2f} of {phrases} "
+            f"| {plain.in_top5('phrase'):.2f} |"
+        )
+        print(quality_rows[-1], flush=True)
         lunr = lunr_project(size)
         shutil.rmtree(lunr / "site", ignore_errors=True)
         result = repeat(1, [str(VENV_BIN / "mkdocs"), "build", "-q"], lunr)
@@ -418,16 +392,32 @@ def bench_search(sizes: list[int], times: int) -> list[str]:
             else f"| {size:,} | failed | |"
         )
         print(lunr_rows[-1], flush=True)
-    rows += lunr_rows
-    rows += [
+    return [
+        "Index (Pagefind's own run, measured apart from the site build):",
         "",
-        "“Transferred” counts every response the browser fetched for that query (the search",
-        "module, Pagefind's script and wasm on the first query, index chunks, fragments, the",
-        "entity index), uncompressed as `python -m http.server` sends them. The first query",
-        "includes loading the search code; the second shows a warm search. Targets at 10,000",
-        "stories: first query ≤ 300 KB, results ≤ 100 ms after the chunks arrived.",
+        *index_rows,
+        "",
+        "In the browser (Debian Chromium, headless), the site served from localhost. Transfer is",
+        "every byte the server sent for the query, counted by the server (the browser's log shows",
+        "a worker's script as 0 bytes): the search code, Pagefind's script, WebAssembly and",
+        "metadata on a first query, index chunks, fragments and the entity shard. Without",
+        "compression, as `python -m http.server` sends it, and with gzip for scripts and JSON as",
+        "an intranet web server with gzip on sends it (Pagefind's own files are gzip already).",
+        "Queries: 10 craftsman names and up to 30 phrases drawn from the corpus (seed 1).",
+        "",
+        *use_rows,
+        "",
+        "Search quality on the same queries (the dropdown's first result):",
+        "",
+        *quality_rows,
+        "",
+        "Stock Material's lunr search on the same stories (plain pages, no nav):",
+        "",
+        *lunr_rows,
+        "",
+        "Targets at 10,000 stories: first query ≤ 300 KB, results ≤ 100 ms after the index",
+        "chunks arrived (the same query again).",
     ]
-    return rows
 
 
 BOOKLET_PROBE = """

@@ -41,7 +41,11 @@ T2S_FILE = "search/t2s.json"
 # The records are already split into bigrams: "und" (no language) keeps Pagefind from
 # segmenting them again as Chinese or stemming them as English.
 LANGUAGE = "und"
-PART_SIZE = 12000  # records per Pagefind run: bounds its memory
+# Words (bigrams) per Pagefind run. Pagefind holds a whole index in memory: measured,
+# 9.7 million words (10,275 records of the 10k benchmark) took 3.1 GB. A larger site is
+# indexed in parts, filled one after the other, so the last part is the small one: every
+# part costs the browser its own chunk for each query term.
+PART_WORDS = 10_000_000
 PARTS_FILE = "search/parts.json"
 
 
@@ -364,31 +368,33 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
         )
 
 
-def write_records(items: Iterator[Record], work_dir: Path, part_size: int) -> int:
-    """Each record as the small HTML file Pagefind's CLI reads, in folders of
-    `part_size` records; returns the number of parts (0 when there is nothing)."""
+def write_records(items: Iterator[Record], work_dir: Path, part_words: int) -> int:
+    """Each record as the small HTML file Pagefind's CLI reads, in folders (parts) of
+    at most `part_words` words; returns the number of parts (0 when there is nothing)."""
     from jinja2 import Environment, PackageLoader
 
     template = Environment(
         loader=PackageLoader("build_tools.site", "templates"), autoescape=True
     ).get_template("search_record.html.j2")
-    count = 0
+    parts = words = 0
     for record in items:
-        target = work_dir / f"part-{count // part_size}" / record.url / "index.html"
+        title = cjk_bigrams(record.title)
+        paragraphs = [cjk_bigrams(line) for line in record.text]
+        size = sum(len(line.split()) for line in [title, *paragraphs])
+        if parts == 0 or (words and words + size > part_words):
+            parts, words = parts + 1, 0
+        words += size
+        target = work_dir / f"part-{parts - 1}" / record.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
-            template.render(
-                record=record,
-                title=cjk_bigrams(record.title),
-                paragraphs=[cjk_bigrams(line) for line in record.text],
-            ),
-            encoding="utf-8",
+            template.render(record=record, title=title, paragraphs=paragraphs), encoding="utf-8"
         )
-        count += 1
-    return -(-count // part_size)  # 0 for a site with nothing to index yet
+    return parts  # 0 for a site with nothing to index yet
 
 
-def index_project(root: Path, work_dir: Path, output: Path, *, drafts: bool, part_size: int) -> int:
+def index_project(
+    root: Path, work_dir: Path, output: Path, *, drafts: bool, part_words: int
+) -> int:
     """Load the content, write the records and run Pagefind on each part in turn
     (what the background process does); returns the number of parts."""
     from pagefind_bin_extended import get_executable
@@ -398,7 +404,7 @@ def index_project(root: Path, work_dir: Path, output: Path, *, drafts: bool, par
 
     corpus = load_corpus(load_project(root)[0]).corpus
     parts = write_records(
-        records(corpus, SiteIndex.build(corpus, drafts=drafts)), work_dir, part_size
+        records(corpus, SiteIndex.build(corpus, drafts=drafts)), work_dir, part_words
     )
     # Pagefind (jemalloc) keeps freed pages for reuse; returning them at once lowers
     # its peak while it builds the index (measured at 10k records: 3.3 → 2.7 GB).
@@ -418,9 +424,21 @@ def index_project(root: Path, work_dir: Path, output: Path, *, drafts: bool, par
             check=True,
             env=env,
         )
+        _drop_unused(output / f"part-{i}", primary=i == 0)
     output.mkdir(parents=True, exist_ok=True)
     (output / "parts.json").write_text(json.dumps({"parts": parts}), encoding="utf-8")
     return parts
+
+
+def _drop_unused(bundle: Path, *, primary: bool) -> None:
+    """Pagefind writes its own search UIs and worker beside the index; the site uses its
+    own UI and worker, and a merged part needs only its index, not the code."""
+    unused = ["pagefind-*ui*", "pagefind-highlight.js", "pagefind-worker.js"]
+    if not primary:
+        unused += ["pagefind.js", "wasm.*"]
+    for pattern in unused:
+        for path in bundle.glob(pattern):
+            path.unlink()
 
 
 class BackgroundIndexer:
@@ -429,9 +447,9 @@ class BackgroundIndexer:
     it reads the content, writes one small HTML file per record and runs Pagefind's CLI.
 
     Pagefind's Python API would do the same work but answers one record per 100 ms.
-    Pagefind holds a whole index in memory (4 GB for 10,000 stories), so records are
-    indexed in parts of `PART_SIZE`, one after the other, and the browser merges the
-    parts (`pagefind.mergeIndex`)."""
+    Pagefind holds a whole index in memory, so a site larger than `PART_WORDS` is
+    indexed in parts, one after the other, and the browser merges the parts
+    (`pagefind.mergeIndex`)."""
 
     def __init__(self, root: Path, work_dir: Path, *, drafts: bool) -> None:
         self.work_dir = work_dir
@@ -447,7 +465,7 @@ class BackgroundIndexer:
                 str(work_dir),
                 str(self.output),
                 "drafts" if drafts else "published",
-                str(PART_SIZE),
+                str(PART_WORDS),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -486,5 +504,5 @@ if __name__ == "__main__":
         Path(work_arg),
         Path(output_arg),
         drafts=which == "drafts",
-        part_size=int(size),
+        part_words=int(size),
     )

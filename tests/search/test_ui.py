@@ -110,10 +110,11 @@ def test_an_index_built_in_parts_is_searched_whole(tmp_path, serve, page, monkey
     from build_tools.site import search
     from build_tools.site.build import build_site
 
-    monkeypatch.setattr(search, "PART_SIZE", 10)  # the sample's 47 records in 5 parts
+    monkeypatch.setattr(search, "PART_WORDS", 5000)  # the sample's 47 records in a few parts
     site = build_site(PROJECT / "mkdocs.yml", tmp_path / "site")
-    assert json.loads((site / "search/parts.json").read_text())["parts"] == 5
-    assert (site / "pagefind-4/pagefind-entry.json").is_file()
+    parts = json.loads((site / "search/parts.json").read_text())["parts"]
+    assert parts >= 4
+    assert (site / f"pagefind-{parts - 1}/pagefind-entry.json").is_file()
     base = serve(site)
     page.goto(base)
     for query, expected in [

@@ -70,23 +70,34 @@ function holdsPhrase(result, terms) {
 
 // The text a record was written from, put back together from its bigrams.
 function readable(content) {
-  let text = "";
-  let last = ""; // the last bigram, while a run of them goes on
+  const out = [];
+  let bigram = ""; // the last word written, while it was a bigram
+  let tail = ""; // the last character written
   for (const word of content.split(/\s+/)) {
     if (!word) continue;
-    if (word === BREAK) { text += "\n"; last = ""; continue; }
-    const chars = Array.from(word);
-    if (chars.length === 2 && CJK.test(chars[0]) && CJK.test(chars[1])) {
-      const joined = last && Array.from(last)[1] === chars[0];
-      text += joined ? chars[1] : word;
-      last = word;
+    if (word === BREAK) {
+      out.push("\n");
+      bigram = tail = "";
       continue;
     }
-    if (/[\p{L}\p{N}]$/u.test(text) && /^[\p{L}\p{N}]/u.test(word) && !CJK.test(word[0]) && !CJK.test(text.slice(-1))) text += " ";
-    text += word;
-    last = "";
+    const chars = Array.from(word);
+    if (chars.length === 2 && CJK.test(chars[0]) && CJK.test(chars[1])) {
+      out.push(bigram && Array.from(bigram)[1] === chars[0] ? chars[1] : word);
+      bigram = word;
+      tail = chars[1];
+      continue;
+    }
+    // Latin words and numbers keep the space between them; Chinese needs none.
+    if (wordlike(tail) && wordlike(chars[0])) out.push(" ");
+    out.push(word);
+    bigram = "";
+    tail = chars[chars.length - 1];
   }
-  return text;
+  return out.join("");
+}
+
+function wordlike(ch) {
+  return /[\p{L}\p{N}]/u.test(ch) && !CJK.test(ch);
 }
 
 async function search(query, filters, limit) {

@@ -109,10 +109,10 @@ export async function searchAll(raw, filters = {}, limit = MAX_DROPDOWN) {
   const query = normalise(raw, await t2s());
   if (!query) return { query, results: [] };
   const active = Object.keys(filters).length > 0;
-  const [named, text] = await Promise.all([
-    active ? [] : matchEntities(query, raw.trim()),
-    fullText(query, filters, limit),
-  ]);
+  const named = active ? [] : await matchEntities(query, raw.trim());
+  // Full text fills the places names left (plus one: a name's own page is often among
+  // the hits): each result shown costs a fragment to fetch.
+  const text = await fullText(query, filters, Math.max(1, Math.min(limit, limit - named.length + 1)));
   const seen = new Set();
   const results = [];
   for (const r of [...named, ...text]) {

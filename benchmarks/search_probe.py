@@ -1,0 +1,198 @@
+"""Search as a reader meets it, measured in a real browser on a built site.
+
+- `reader_queries` picks queries from the corpus itself: craftsman names (their profile
+  must come first) and phrases from story bodies that occur in one published story only
+  (that story must come first);
+- `CountingServer` serves the site and counts the bytes of every response it sends,
+  including those the browser's own network log shows as 0 (a worker's script); with
+  `gzip=True` it compresses text (scripts, JSON, HTML, CSS) as an intranet web server
+  with gzip on would; Pagefind's index files are gzip already and go out as they are;
+- `measure` types the queries into the header box and reads what came back.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip as gzip_module
+import http.server
+import random
+import re
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    expect: str  # site-relative URL that must come first
+    kind: str  # "name" or "phrase"
+
+
+def reader_queries(root: Path, names: int, phrases: int, seed: int = 1) -> list[Query]:
+    from build_tools.config import load_project
+    from build_tools.content.load import load_corpus
+    from build_tools.content.markdown import plain_text
+    from build_tools.site import search, urls
+    from build_tools.site.relations import SiteIndex
+
+    corpus = load_corpus(load_project(root)[0]).corpus
+    index = SiteIndex.build(corpus, drafts=False)
+    rng = random.Random(seed)
+    by_name: dict[str, list[str]] = {}
+    for person in index.craftsmen:
+        by_name.setdefault(person.name, []).append(urls.craftsman(person))
+    unique = sorted(name for name, found in by_name.items() if len(found) == 1)
+    queries = [Query(n, by_name[n][0], "name") for n in rng.sample(unique, min(names, len(unique)))]
+
+    everything = "\n".join("\n".join(r.text) for r in search.records(corpus, index))
+    stories = list(index.stories)
+    tries = 0
+    while sum(q.kind == "phrase" for q in queries) < phrases and tries < 50 * phrases:
+        tries += 1
+        story = rng.choice(stories)
+        runs = [r for r in CJK_RUN.findall(plain_text(story.body.markdown)) if len(r) >= 6]
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        length = rng.randint(6, min(12, len(run)))
+        start = rng.randint(0, len(run) - length)
+        phrase = run[start : start + length]
+        if everything.count(phrase) == 1:
+            queries.append(Query(phrase, urls.story(story), "phrase"))
+    return queries
+
+
+@dataclass
+class CountingServer:
+    root: Path
+    gzip: bool = False
+    sent: list[tuple[str, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def send_head(self):  # type: ignore[no-untyped-def]
+                path = self.translate_path(self.path)
+                if server.gzip and Path(path).is_file():
+                    kind = self.guess_type(path)
+                    if kind.startswith(COMPRESSED_TYPES) and "gzip" in self.headers.get(
+                        "Accept-Encoding", ""
+                    ):
+                        body = gzip_module.compress(Path(path).read_bytes(), 6)
+                        self.send_response(200)
+                        self.send_header("Content-Type", kind)
+                        self.send_header("Content-Encoding", "gzip")
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        server.sent.append((self.path, len(body)))
+                        self.wfile.write(body)
+                        return None
+                return super().send_head()
+
+            def copyfile(self, source, outputfile):  # type: ignore[no-untyped-def]
+                data = source.read()
+                server.sent.append((self.path, len(data)))
+                outputfile.write(data)
+
+        handler = functools.partial(Handler, directory=str(self.root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@dataclass
+class Figures:
+    first_kb: list[float]  # a first query in a fresh browser (nothing cached)
+    later_kb: list[float]  # each further query in the same tab
+    later_ms: list[float]  # keystroke → results for those
+    cached_ms: list[float]  # the same query again: index chunks already there
+    rank: dict[Query, int | None]  # where the expected page came (None: not shown)
+
+    def p_at_1(self, kind: str) -> float:
+        ranks = [r for q, r in self.rank.items() if q.kind == kind]
+        return sum(r == 1 for r in ranks) / len(ranks) if ranks else 0.0
+
+    def in_top5(self, kind: str) -> float:
+        ranks = [r for q, r in self.rank.items() if q.kind == kind]
+        return sum(r is not None and r <= 5 for r in ranks) / len(ranks) if ranks else 0.0
+
+
+def _type(page, query: str) -> tuple[float, list[str]]:
+    box = page.locator("[data-culture-search] input")
+    box.fill("")
+    started = page.evaluate("performance.now()")
+    box.fill(query)
+    page.wait_for_selector(f"[data-culture-search][data-query='{query}']", timeout=120_000)
+    elapsed = page.evaluate("performance.now()") - started
+    hrefs = page.locator(
+        "#culture-search-results li.culture-result:not(.culture-result--all) a"
+    ).evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    return elapsed, hrefs
+
+
+def measure(site: Path, queries: list[Query], *, gzip: bool, cold: int = 5) -> Figures:
+    from playwright.sync_api import sync_playwright
+
+    from tests.sitetools import CHROMIUM, CHROMIUM_ARGS
+
+    server = CountingServer(site, gzip=gzip)
+    figures = Figures([], [], [], [], {})
+
+    def settled(page) -> int:
+        page.wait_for_load_state("networkidle")
+        time.sleep(0.2)
+        return len(server.sent)
+
+    def path(href: str) -> str:
+        return href.split("//", 1)[-1].split("/", 1)[-1] if "//" in href else href
+
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for query in [q for q in queries if q.kind == "name"][:cold]:
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(server.base)
+                before = settled(page)
+                _type(page, query.text)
+                after = settled(page)
+                figures.first_kb.append(sum(n for _, n in server.sent[before:after]) / 1000)
+                context.close()
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(server.base)
+            for query in queries:
+                before = settled(page)
+                elapsed, hrefs = _type(page, query.text)
+                after = settled(page)
+                figures.later_kb.append(sum(n for _, n in server.sent[before:after]) / 1000)
+                figures.later_ms.append(elapsed)
+                found = [path(h) for h in hrefs]
+                figures.rank[query] = (
+                    found.index(query.expect) + 1 if query.expect in found else None
+                )
+            for query in queries[:cold]:
+                elapsed, _ = _type(page, query.text)
+                figures.cached_ms.append(elapsed)
+            browser.close()
+    finally:
+        server.close()
+    return figures
+
+
+def summary(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f} / {max(values):.0f}" if values else "–"
