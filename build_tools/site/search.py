@@ -36,7 +36,7 @@ from build_tools.site import urls
 from build_tools.site.relations import SiteIndex
 
 PAGEFIND_DIR = "pagefind"
-ENTITIES_DIR = "search/entities"  # one shard per first two characters: a query loads one
+ENTITIES_DIR = "search/entities"  # shards by the first characters: a query loads one
 T2S_FILE = "search/t2s.json"
 # The records are already split into bigrams: "und" (no language) keeps Pagefind from
 # segmenting them again as Chinese or stemming them as English.
@@ -206,18 +206,39 @@ def simplified_map(corpus: Corpus, index: SiteIndex) -> dict[str, str]:
     return dict(sorted(mapping.items()))
 
 
-def shard_name(text: str) -> str:
-    """The entity shard of a key (and of a query that starts like it): its first two
-    characters, so that a query fetches a few hundred bytes, not every name with 王."""
-    return "-".join(f"{ord(ch):x}" for ch in text.lower()[:2])
+PREFIX_DEPTH = 3  # a query's first characters look up the names that begin so
+PREFIX_ROWS = 3  # names the browser shows that merely begin with the query
+KEYS_PER_BUCKET = 8  # on average, in one file of the entity index
+
+
+def bucket(key: str, buckets: int) -> int:
+    """The file of the entity index a key (or a query) is in: 32-bit FNV-1a of its
+    UTF-8, computed the same way by search.js."""
+    value = 0x811C9DC5
+    for byte in key.lower().encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % buckets
+
+
+def _bucket_count(keys: int) -> int:
+    return 1 << max(4, (keys // KEYS_PER_BUCKET).bit_length())
 
 
 def write_entities(site: Path, corpus: Corpus, index: SiteIndex) -> int:
-    """Write the entity shards and the 繁→简 map; returns the number of shards."""
-    shards: dict[str, list[list[Any]]] = {}
-    for entity in entities(corpus, index):
+    """Write the entity index and the 繁→简 map; returns the number of files.
+
+    A query fetches two small files, both always there: `names-<b>` with every entity
+    that has the query as a key, and `prefixes-<b>` with, for the query's first
+    characters, only the few names beginning with them that the browser would show,
+    ranked as it ranks them (not every name with 王, nor every title that begins with
+    a year). Files are buckets of a hash of the key, so their number and size stay
+    small whatever the site's size, and no lookup ends in a 404."""
+    found = entities(corpus, index)
+    names: dict[str, dict[int, list[Any]]] = {}
+    starting: dict[str, dict[int, list[Any]]] = {}
+    for entity in found:
         # A row, not an object: [keys, type, title, url, summary, date, rank] (smaller).
-        record = [
+        row = [
             entity.keys,
             entity.type,
             entity.title,
@@ -226,14 +247,27 @@ def write_entities(site: Path, corpus: Corpus, index: SiteIndex) -> int:
             entity.date,
             entity.rank,
         ]
-        for shard in dict.fromkeys(shard_name(key) for key in entity.keys if key):
-            shards.setdefault(shard, []).append(record)
+        for key in {k.lower() for k in entity.keys if k}:
+            names.setdefault(key, {})[id(row)] = row
+            for depth in range(1, min(len(key) - 1, PREFIX_DEPTH) + 1):
+                starting.setdefault(key[:depth], {})[id(row)] = row
     folder = site / ENTITIES_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    for shard, items in shards.items():
-        (folder / f"{shard}.json").write_text(_json(items), encoding="utf-8")
+    counts = {"names": _bucket_count(len(names)), "prefixes": _bucket_count(len(starting))}
+    files: dict[str, dict[int, dict[str, list[list[Any]]]]] = {
+        kind: {b: {} for b in range(count)} for kind, count in counts.items()
+    }
+    for key, rows in names.items():
+        files["names"][bucket(key, counts["names"])][key] = list(rows.values())
+    for prefix, rows in starting.items():
+        best = sorted(rows.values(), key=lambda r: (r[6], len(r[2])))[:PREFIX_ROWS]
+        files["prefixes"][bucket(prefix, counts["prefixes"])][prefix] = best
+    for kind, buckets in files.items():
+        for number, content in buckets.items():
+            (folder / f"{kind}-{number}.json").write_text(_json(content), encoding="utf-8")
+    (folder / "index.json").write_text(_json(counts), encoding="utf-8")
     (site / T2S_FILE).write_text(_json(simplified_map(corpus, index)), encoding="utf-8")
-    return len(shards)
+    return sum(counts.values()) + 1
 
 
 def _json(value: Any) -> str:
@@ -267,6 +301,9 @@ class Record:
     date: str
     text: list[str]  # what a reader sees on the page, one paragraph each
     filters: dict[str, list[str]]
+    # Names the record is about (people, its unit by every name, themes), indexed whole
+    # as well: a query that is such a name asks Pagefind for one word, not its bigrams.
+    keys: list[str]
 
 
 def _text(*parts: str | None) -> list[str]:
@@ -274,6 +311,10 @@ def _text(*parts: str | None) -> list[str]:
     for part in parts:
         lines += [line.strip() for line in (part or "").splitlines() if line.strip()]
     return lines
+
+
+def _distinct(*names: str) -> list[str]:
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
@@ -303,6 +344,7 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
                 "unit": [unit.name] if unit else [],
                 "decade": [f"{story.date.decade}年代"],
             },
+            _distinct(*people, *(unit.names() if unit else []), *story.themes),
         )
     for person in index.craftsmen:
         unit = units.get(person.unit)
@@ -323,6 +365,7 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
                 "、".join(p.title for p in person.patents),
             ),
             {"type": ["工匠"], "unit": [unit.name] if unit else []},
+            _distinct(person.name, *(unit.names() if unit else [])),
         )
     for hall in corpus.halls.values():
         zones = {z.id: z.title for z in hall.zones}
@@ -333,6 +376,7 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
             "",
             _text(hall.location, plain_text(hall.intro or ""), "、".join(zones.values())),
             {"type": ["其他"]},
+            [],
         )
         for panel in index.panels(hall):
             exhibit = panel.exhibit
@@ -350,6 +394,7 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
                     panel.narration,
                 ),
                 {"type": ["展板"]},
+                [],
             )
     for collection in corpus.collections.values():
         titles = [i.title for iid in collection.items if (i := index.item(iid))]
@@ -365,6 +410,7 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
                 "、".join(titles),
             ),
             {"type": ["故事集"]},
+            [],
         )
 
 

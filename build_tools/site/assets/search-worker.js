@@ -8,7 +8,8 @@
 // The index holds Chinese as overlapping character bigrams (东山坡 → 东山 山坡), written
 // by build_tools/site/search.py; a query is turned into bigrams the same way.
 const ROOT = new URL("../../", import.meta.url);
-const MAX_TERMS = 4; // bigrams asked for per query: each costs an index chunk to fetch
+const MAX_TERMS = 3; // bigrams asked for per query: each costs an index chunk to fetch
+const VERIFY_MAX = 40; // fragments read at most to find pages with a long phrase whole
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
 const CJK_RUN_SPLIT = /([\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+)/u;
 const BREAK = "¶"; // ends every paragraph of a record (see search_record.html.j2)
@@ -52,10 +53,13 @@ function queryWords(query) {
       for (let i = 0; i < chars.length - 1; i += 1) terms.push({ term: chars[i] + chars[i + 1], at: at + i });
       at += chars.length - 1;
     }
-    if (terms.length <= MAX_TERMS) return { word, terms };
-    // A long phrase: a few bigrams spread over it, first and last included.
+    if (terms.length <= MAX_TERMS) return { word, terms, thinned: false };
+    // A long phrase: a few bigrams spread over it, first and last included. Pages
+    // with them at the right distances may still differ in between (陆军凤摸黑… for
+    // 陆军梅摸黑…): search() reads their text to tell.
     const step = (terms.length - 1) / (MAX_TERMS - 1);
-    return { word, terms: Array.from({ length: MAX_TERMS }, (_, n) => terms[Math.round(n * step)]) };
+    const picked = Array.from({ length: MAX_TERMS }, (_, n) => terms[Math.round(n * step)]);
+    return { word, terms: picked, thinned: true };
   });
 }
 
@@ -100,27 +104,51 @@ function wordlike(ch) {
   return /[\p{L}\p{N}]/u.test(ch) && !CJK.test(ch);
 }
 
-async function search(query, filters, limit) {
+// Pagefind's results for the bigrams of a query, pages that hold every word of it
+// whole first (in Pagefind's order).
+async function fullText(pf, words, filters) {
+  const found = await pf.search(words.flatMap((w) => w.terms.map((t) => t.term)).join(" "), { filters });
+  const results = found ? found.results : [];
+  const whole = results.filter((r) => words.every((w) => holdsPhrase(r, w.terms)));
+  return [...whole, ...results.filter((r) => !whole.includes(r))];
+}
+
+// `name`: the query is a name records list whole (a person, a unit, a theme: the page
+// knows from its entity index), so one word is asked for instead of its bigrams, one
+// index chunk instead of several. `complete`: text that merely mentions it is wanted
+// too (the results page), not only the records about it (the dropdown).
+async function search(query, filters, limit, { name = false, complete = false } = {}) {
   const pf = await pagefind();
   const words = queryWords(query);
   if (!pf || !words.length) return [];
-  const found = await pf.search(words.flatMap((w) => w.terms.map((t) => t.term)).join(" "), { filters });
-  const results = found ? found.results : [];
-  // Pages that hold every word of the query whole first, in Pagefind's order.
-  const whole = results.filter((r) => words.every((w) => holdsPhrase(r, w.terms)));
-  const rest = results.filter((r) => !whole.includes(r));
-  const shown = await Promise.all([...whole, ...rest].slice(0, limit).map((r) => r.data()));
+  let results = [];
+  if (name) {
+    const found = await pf.search(query.toLowerCase(), { filters });
+    results = found ? found.results : [];
+  }
+  if (!results.length || complete) {
+    const seen = new Set(results.map((r) => r.id));
+    results = [...results, ...(await fullText(pf, words, filters)).filter((r) => !seen.has(r.id))];
+  }
   const has = (text) => words.every((w) => text.includes(w.word));
-  const rows = shown.map((d, i) => {
-    const text = readable(d.content);
-    const title = d.meta.title || "";
-    const body = text.slice(text.indexOf("\n") + 1); // the first paragraph is the title
-    // A page with the query in its title beats one with it in the text.
-    const score = i - (has(title) ? 1000 : has(body) ? 500 : 0);
-    return { url: d.url, type: d.meta.type || "其他", title, date: d.meta.date || "", text: body, score };
-  });
+  // Read `limit` results; when a long phrase was asked for by a few of its bigrams,
+  // read on (a batch at a time, up to VERIFY_MAX) until `limit` of them hold it whole.
+  const reach = words.some((w) => w.thinned) ? Math.max(limit, VERIFY_MAX) : limit;
+  const rows = [];
+  while (rows.length < Math.min(reach, results.length)) {
+    const batch = results.slice(rows.length, rows.length + limit);
+    for (const d of await Promise.all(batch.map((r) => r.data()))) {
+      const text = readable(d.content);
+      const title = d.meta.title || "";
+      const body = text.slice(text.indexOf("\n") + 1); // the first paragraph is the title
+      // A page with the query in its title beats one with it in the text.
+      const score = rows.length - (has(title) ? 1000 : has(body) ? 500 : 0);
+      rows.push({ url: d.url, type: d.meta.type || "其他", title, date: d.meta.date || "", text: body, score });
+    }
+    if (rows.filter((r) => r.score < 0).length >= limit) break;
+  }
   rows.sort((a, b) => a.score - b.score);
-  return rows.map(({ score, ...row }) => row);
+  return rows.slice(0, limit).map(({ score, ...row }) => row);
 }
 
 async function filters() {

@@ -5,9 +5,10 @@
 const ROOT = new URL("../../", import.meta.url);
 const TYPES = ["故事", "工匠", "展板", "故事集", "其他"];
 const MAX_DROPDOWN = 8;
+// Entity types whose names search records list whole (search.py, Record.keys).
+const NAMED = new Set(["工匠", "人物", "单位", "主题"]);
 
 let t2sPromise = null;
-const shards = new Map();
 
 // The worker that runs Pagefind; started on first use.
 let worker = null;
@@ -35,18 +36,35 @@ function t2s() {
   return t2sPromise;
 }
 
-// Entities are split by the first two characters of their names (a one-character name
-// by its character): a query fetches one small shard.
-function shardKey(text) {
-  return Array.from(text.toLowerCase()).slice(0, 2).map((ch) => ch.codePointAt(0).toString(16)).join("-");
+// The entity index (search.py, write_entities): files of names by a hash of the key.
+let countsPromise = null;
+const entityFiles = new Map();
+
+function entityFile(name) {
+  if (!entityFiles.has(name)) {
+    entityFiles.set(name, fetch(new URL(`search/entities/${name}.json`, ROOT)).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
+  }
+  return entityFiles.get(name);
 }
 
-function entityShard(query) {
-  const key = shardKey(query);
-  if (!shards.has(key)) {
-    shards.set(key, fetch(new URL(`search/entities/${key}.json`, ROOT)).then((r) => (r.ok ? r.json() : [])).catch(() => []));
-  }
-  return shards.get(key);
+function counts() {
+  if (!countsPromise) countsPromise = entityFile("index");
+  return countsPromise;
+}
+
+// 32-bit FNV-1a of the UTF-8 bytes, as bucket() in search.py.
+function bucket(key, count) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(key)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % count;
+}
+
+// `names`: the entities with this key; `prefixes`: the few whose names begin with it.
+async function lookup(kind, key) {
+  const count = (await counts())[kind];
+  if (!count) return [];
+  const lower = key.toLowerCase();
+  return (await entityFile(`${kind}-${bucket(lower, count)}`))[lower] || [];
 }
 
 function excerpt(text, query) {
@@ -79,43 +97,52 @@ function highlight(text, query) {
 // Exact names first (a craftsman, a unit or its former name, a theme, a title, a year),
 // then names that begin with the query, shortest first.
 async function matchEntities(query, original) {
-  const [mine, theirs] = await Promise.all([entityShard(query), original !== query ? entityShard(original) : []]);
-  const exact = [];
-  const partial = [];
-  for (const row of [...mine, ...theirs]) {
+  const lookups = [lookup("names", query), lookup("prefixes", Array.from(query).slice(0, 3).join(""))];
+  if (original !== query) lookups.push(lookup("names", original));
+  const wanted = [query.toLowerCase(), original.toLowerCase()];
+  const exact = new Map();
+  const partial = new Map();
+  for (const row of (await Promise.all(lookups)).flat()) {
     const [keys, type, title, url, summary, date, rank] = row;
-    const e = { keys, type, title, url, summary: summary || (type === "人物" ? `${query}出现在这个故事中` : ""), date, rank };
+    const e = { type, title, url, summary: summary || (type === "人物" ? `${query}出现在这个故事中` : ""), date, rank };
     const lower = keys.map((k) => k.toLowerCase());
-    if (lower.includes(query.toLowerCase()) || lower.includes(original.toLowerCase())) exact.push(e);
-    else if (lower.some((k) => k.startsWith(query.toLowerCase()))) partial.push(e);
+    const id = `${type} ${url}`;
+    if (lower.some((k) => wanted.includes(k))) exact.set(id, e);
+    else if (lower.some((k) => k.startsWith(wanted[0]))) partial.set(id, e);
   }
-  exact.sort((a, b) => a.rank - b.rank);
-  partial.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length);
-  return [...exact, ...partial.slice(0, 3)].map((e) => ({
+  const found = [...exact.values()].sort((a, b) => a.rank - b.rank);
+  const begin = [...partial.values()].filter((e) => !exact.has(`${e.type} ${e.url}`));
+  begin.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length);
+  return [...found, ...begin.slice(0, 3)].map((e) => ({
     url: siteUrl(e.url),
     type: e.type,
     title: e.title,
     date: e.date,
     excerpt: highlight(e.summary, query),
+    name: found.includes(e) && NAMED.has(e.type),
   }));
 }
 
-async function fullText(query, filters, limit) {
-  const rows = await ask("search", query, filters, limit);
+async function fullText(query, filters, limit, options) {
+  const rows = await ask("search", query, filters, limit, options);
   return rows.map((r) => ({ ...r, url: siteUrl(r.url), excerpt: excerpt(r.text, query) }));
 }
 
-export async function searchAll(raw, filters = {}, limit = MAX_DROPDOWN) {
+// `complete`: every page that mentions the query (the results page), not only the ones
+// about it when it is a name (the dropdown).
+export async function searchAll(raw, filters = {}, limit = MAX_DROPDOWN, complete = false) {
   const query = normalise(raw, await t2s());
   if (!query) return { query, results: [] };
   const active = Object.keys(filters).length > 0;
-  const named = active ? [] : await matchEntities(query, raw.trim());
+  const named = await matchEntities(query, raw.trim());
+  const name = named.some((e) => e.name);
   // Full text fills the places names left (plus one: a name's own page is often among
   // the hits): each result shown costs a fragment to fetch.
-  const text = await fullText(query, filters, Math.max(1, Math.min(limit, limit - named.length + 1)));
+  const room = active ? limit : Math.max(1, Math.min(limit, limit - named.length + 1));
+  const text = await fullText(query, filters, room, { name, complete });
   const seen = new Set();
   const results = [];
-  for (const r of [...named, ...text]) {
+  for (const r of [...(active ? [] : named), ...text]) {
     const key = r.url.split("#")[0];
     if (seen.has(key) && !r.url.includes("#")) continue;
     seen.add(key);
@@ -170,7 +197,7 @@ function headerBox(root) {
     active = -1;
   }
 
-  input.addEventListener("focus", () => { ask("warm"); t2s(); }, { once: true });
+  input.addEventListener("focus", () => { ask("warm"); t2s(); counts(); }, { once: true });
   input.addEventListener("input", update);
   input.addEventListener("keydown", (event) => {
     const items = options();
@@ -215,7 +242,7 @@ async function resultsPage(root) {
     }
     const raw = input.value;
     if (!raw.trim()) { list.innerHTML = ""; status.textContent = "请输入要搜索的人名、单位或故事中的词句。"; return; }
-    const { results } = await searchAll(raw, filters, 30);
+    const { results } = await searchAll(raw, filters, 30, true);
     status.textContent = results.length ? `找到 ${results.length} 条结果` : `没有找到与“${raw.trim()}”相关的内容`;
     list.innerHTML = results.map((r, i) => resultHtml(r, `culture-page-result-${i}`)).join("");
     root.dataset.state = "ready";
