@@ -147,3 +147,15 @@ def test_a_site_with_nothing_published_yet_builds_and_searches(tmp_path, serve, 
     _type(page, "王建国")
     assert "没有找到" in page.locator("#culture-search-results").inner_text()
     assert errors == []
+
+
+def test_without_the_search_worker_names_are_still_found(sample_site, serve, page):
+    # A browser that cannot start the worker (here: it never arrives) still finds people
+    # by name from the entity index, and is told why the rest is missing.
+    page.route("**/search-worker.js", lambda route: route.fulfill(status=404, body=""))
+    page.goto(serve(sample_site))
+    _type(page, "王建国")
+    results = page.locator("#culture-search-results")
+    first = results.locator("[role=option] a").first.get_attribute("href")
+    assert urlsplit(first).path.endswith("/craftsmen/wang-jian-guo/")
+    assert "无法进行全文搜索" in results.inner_text()

@@ -5,16 +5,20 @@
 const ROOT = new URL("../../", import.meta.url);
 const TYPES = ["故事", "工匠", "展板", "故事集", "其他"];
 const MAX_DROPDOWN = 8;
+const UNAVAILABLE = "这个浏览器无法进行全文搜索，只列出了名称相符的结果";
 // Entity types whose names search records list whole (search.py, Record.keys).
 const NAMED = new Set(["工匠", "人物", "单位", "主题"]);
 
 let t2sPromise = null;
 
-// The worker that runs Pagefind; started on first use.
+// The worker that runs Pagefind; started on first use. A browser that cannot run it
+// (no module workers) still gets the names from the entity index.
 let worker = null;
+let broken = false;
 const pending = new Map();
 let nextId = 0;
 function ask(operation, ...args) {
+  if (broken) return Promise.reject(new Error("search worker unavailable"));
   if (!worker) {
     worker = new Worker(new URL("search-worker.js", import.meta.url), { type: "module" });
     worker.addEventListener("message", ({ data: { id, result, error } }) => {
@@ -22,6 +26,12 @@ function ask(operation, ...args) {
       pending.delete(id);
       if (error) call.reject(new Error(error));
       else call.resolve(result);
+    });
+    worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      broken = true;
+      for (const call of pending.values()) call.reject(new Error("search worker failed"));
+      pending.clear();
     });
   }
   const id = (nextId += 1);
@@ -139,7 +149,13 @@ export async function searchAll(raw, filters = {}, limit = MAX_DROPDOWN, complet
   // Full text fills the places names left (plus one: a name's own page is often among
   // the hits): each result shown costs a fragment to fetch.
   const room = active ? limit : Math.max(1, Math.min(limit, limit - named.length + 1));
-  const text = await fullText(query, filters, room, { name, complete });
+  let text = [];
+  let unavailable = false;
+  try {
+    text = await fullText(query, filters, room, { name, complete });
+  } catch {
+    unavailable = true; // names still show; the reader is told the text search is off
+  }
   const seen = new Set();
   const results = [];
   for (const r of [...(active ? [] : named), ...text]) {
@@ -148,7 +164,7 @@ export async function searchAll(raw, filters = {}, limit = MAX_DROPDOWN, complet
     seen.add(key);
     results.push(r);
   }
-  return { query, results };
+  return { query, results, unavailable };
 }
 
 function resultHtml(r, id) {
@@ -184,12 +200,13 @@ function headerBox(root) {
     const raw = input.value;
     const mine = ++token;
     if (!raw.trim()) { close(); list.innerHTML = ""; root.dataset.query = ""; return; }
-    const { results } = await searchAll(raw);
+    const { results, unavailable } = await searchAll(raw);
     if (mine !== token) return; // a newer keystroke won
     const shown = results.slice(0, MAX_DROPDOWN);
     list.innerHTML = (shown.length
       ? shown.map((r, i) => resultHtml(r, `culture-result-${i}`)).join("")
       : `<li class="culture-result culture-result--none">没有找到与“${escapeHtml(raw.trim())}”相关的内容</li>`)
+      + (unavailable ? `<li class="culture-result culture-result--none">${UNAVAILABLE}</li>` : "")
       + `<li class="culture-result culture-result--all"><a href="${escapeHtml(searchPageUrl(raw.trim()))}">查看全部结果 →</a></li>`;
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
@@ -222,7 +239,7 @@ async function resultsPage(root) {
   const params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
 
-  const available = await ask("filters");
+  const available = await ask("filters").catch(() => ({}));
   for (const name of ["type", "theme", "unit", "decade"]) {
     const select = form.querySelector(`select[name=${name}]`);
     const values = Object.keys(available[name] || {});
@@ -242,8 +259,9 @@ async function resultsPage(root) {
     }
     const raw = input.value;
     if (!raw.trim()) { list.innerHTML = ""; status.textContent = "请输入要搜索的人名、单位或故事中的词句。"; return; }
-    const { results } = await searchAll(raw, filters, 30, true);
-    status.textContent = results.length ? `找到 ${results.length} 条结果` : `没有找到与“${raw.trim()}”相关的内容`;
+    const { results, unavailable } = await searchAll(raw, filters, 30, true);
+    status.textContent = (results.length ? `找到 ${results.length} 条结果` : `没有找到与“${raw.trim()}”相关的内容`)
+      + (unavailable ? `。${UNAVAILABLE}` : "");
     list.innerHTML = results.map((r, i) => resultHtml(r, `culture-page-result-${i}`)).join("");
     root.dataset.state = "ready";
   }
