@@ -58,6 +58,11 @@ def build_site(
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    # mkdtemp makes the folder private (0700); the site must be readable by the web
+    # server's user, like any folder made under the user's umask.
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
     try:
         config = load_config(str(config_file), site_dir=str(staging))
         plugin = config.plugins["culture"]

@@ -159,3 +159,23 @@ def test_without_the_search_worker_names_are_still_found(sample_site, serve, pag
     first = results.locator("[role=option] a").first.get_attribute("href")
     assert urlsplit(first).path.endswith("/craftsmen/wang-jian-guo/")
     assert "无法进行全文搜索" in results.inner_text()
+
+
+def test_pinyin_being_composed_is_not_searched(sample_site, serve, page):
+    # Readers type Chinese through an input method: while it composes, the box holds
+    # pinyin. Only the committed characters are searched.
+    page.goto(serve(sample_site))
+    box = page.locator("[data-culture-search] input")
+    box.click()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send(
+        "Input.imeSetComposition", {"text": "wangjianguo", "selectionStart": 11, "selectionEnd": 11}
+    )
+    page.wait_for_timeout(500)
+    assert box.input_value() == "wangjianguo"
+    assert page.locator("[data-culture-search]").get_attribute("data-query") in (None, "")
+    assert page.locator("#culture-search-results").is_hidden()
+    cdp.send("Input.insertText", {"text": "王建国"})
+    page.wait_for_selector("[data-culture-search][data-query='王建国']", timeout=15_000)
+    first = page.locator("#culture-search-results [role=option] a").first.get_attribute("href")
+    assert urlsplit(first).path.endswith("/craftsmen/wang-jian-guo/")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -260,3 +262,14 @@ def test_collection_page_offers_its_booklet(sample_site, corpus):
     ).stdout
     for item_id in corpus.collections["red-memory-1"].items:
         assert corpus.stories[item_id].title in text
+
+
+def test_the_site_can_be_read_by_the_web_server(sample_site):
+    # A web server runs as its own user (www-data): the built site must be readable by
+    # others, as any folder made under the usual umask, not private to whoever built it.
+    mask = os.umask(0)
+    os.umask(mask)
+    expected = 0o777 & ~mask
+    assert stat.S_IMODE(sample_site.stat().st_mode) == expected
+    for folder in (sample_site / "pagefind", sample_site / "stories"):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o005 == expected & 0o005

@@ -215,7 +215,10 @@ function headerBox(root) {
   }
 
   input.addEventListener("focus", () => { ask("warm"); t2s(); counts(); }, { once: true });
-  input.addEventListener("input", update);
+  // While an input method is composing, the box holds pinyin (wangjianguo), not the
+  // query: search once the characters are committed.
+  input.addEventListener("input", (event) => { if (!event.isComposing) update(); });
+  input.addEventListener("compositionend", update);
   input.addEventListener("keydown", (event) => {
     const items = options();
     if (event.key === "ArrowDown") { event.preventDefault(); mark(Math.min(active + 1, items.length - 1)); }
