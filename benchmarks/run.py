@@ -232,7 +232,7 @@ def site_figures(site: Path) -> tuple[float, int, int, str]:
 
 def bench_site(sizes: list[int], times: int) -> list[str]:
     rows = [
-        "| tool | stories | build (median) | peak memory | site size | HTML pages | largest generated page |",
+        "| tool | stories | build (median) | peak memory (largest process / all together) | site size | HTML pages | largest generated page |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     stock_timeout = float(os.environ.get("STOCK_TIMEOUT", "900"))
@@ -267,14 +267,14 @@ def bench_site(sizes: list[int], times: int) -> list[str]:
             result = repeat(repeats, command, root, timeout=timeout)
             if result.exit_code != 0:
                 rows.append(
-                    f"| {name} | {size:,} | did not finish ({result.seconds:.0f} s, exit {result.exit_code}) | {result.peak_mb:.0f} MB | | | |"
+                    f"| {name} | {size:,} | did not finish ({result.seconds:.0f} s, exit {result.exit_code}) | {result.peak_mb:.0f} / {result.total_mb:.0f} MB | | | |"
                 )
                 print(rows[-1], flush=True)
                 continue
             megabytes, pages, largest, where = site_figures(root / out)
             figures[(name, size)] = result.seconds
             rows.append(
-                f"| {name} | {size:,} | {result.seconds:.1f} s | {result.peak_mb:.0f} MB | {megabytes:.0f} MB | "
+                f"| {name} | {size:,} | {result.seconds:.1f} s | {result.peak_mb:.0f} / {result.total_mb:.0f} MB | {megabytes:.0f} MB | "
                 f"{pages:,} | {largest / 1000:.1f} KB (`{where}`) |"
             )
             print(rows[-1], flush=True)

@@ -192,11 +192,17 @@ def simplified_map(corpus: Corpus, index: SiteIndex) -> dict[str, str]:
     so that a 繁体 query finds simplified pages in the full-text index too."""
     used: set[str] = set()
     for story in index.stories:
-        used.update(story.title, story.summary, story.body.markdown)
+        used.update(story.title, story.summary, story.body.markdown, *story.people)
     for person in index.craftsmen:
         used.update(person.name, person.summary, person.body.markdown)
     for unit in corpus.units.values():
         used.update("".join(unit.names()))
+    for hall in corpus.halls.values():
+        used.update(hall.name, hall.intro or "")
+        for panel in index.panels(hall):
+            used.update(panel.title, panel.body.markdown, panel.narration or "")
+    for collection in corpus.collections.values():
+        used.update(collection.title, collection.foreword or "")
     used = {ch for ch in used if "\u4e00" <= ch <= "\u9fff"}
     mapping: dict[str, str] = {}
     for ch in used:
@@ -265,7 +271,7 @@ def write_entities(site: Path, corpus: Corpus, index: SiteIndex) -> int:
     for kind, buckets in files.items():
         for number, content in buckets.items():
             (folder / f"{kind}-{number}.json").write_text(_json(content), encoding="utf-8")
-    (folder / "index.json").write_text(_json(counts), encoding="utf-8")
+    (folder / "index.json").write_text(_json({**counts, "depth": PREFIX_DEPTH}), encoding="utf-8")
     (site / T2S_FILE).write_text(_json(simplified_map(corpus, index)), encoding="utf-8")
     return sum(counts.values()) + 1
 

@@ -136,7 +136,7 @@ async function search(query, filters, limit, { name = false, complete = false } 
   const reach = words.some((w) => w.thinned) ? Math.max(limit, VERIFY_MAX) : limit;
   const rows = [];
   while (rows.length < Math.min(reach, results.length)) {
-    const batch = results.slice(rows.length, rows.length + limit);
+    const batch = results.slice(rows.length, Math.min(rows.length + limit, reach));
     for (const d of await Promise.all(batch.map((r) => r.data()))) {
       const text = readable(d.content);
       const title = d.meta.title || "";

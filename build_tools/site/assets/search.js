@@ -105,9 +105,10 @@ function highlight(text, query) {
 }
 
 // Exact names first (a craftsman, a unit or its former name, a theme, a title, a year),
-// then names that begin with the query, shortest first.
+// then the few names that begin with the query (the index keeps the best three).
 async function matchEntities(query, original) {
-  const lookups = [lookup("names", query), lookup("prefixes", Array.from(query).slice(0, 3).join(""))];
+  const { depth } = await counts();
+  const lookups = [lookup("names", query), lookup("prefixes", Array.from(query).slice(0, depth).join(""))];
   if (original !== query) lookups.push(lookup("names", original));
   const wanted = [query.toLowerCase(), original.toLowerCase()];
   const exact = new Map();
@@ -122,8 +123,8 @@ async function matchEntities(query, original) {
   }
   const found = [...exact.values()].sort((a, b) => a.rank - b.rank);
   const begin = [...partial.values()].filter((e) => !exact.has(`${e.type} ${e.url}`));
-  begin.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length);
-  return [...found, ...begin.slice(0, 3)].map((e) => ({
+  begin.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length); // as search.py
+  return [...found, ...begin].map((e) => ({
     url: siteUrl(e.url),
     type: e.type,
     title: e.title,
