@@ -380,7 +380,7 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
             "其他",
             hall.name,
             "",
-            _text(hall.location, plain_text(hall.intro or ""), "、".join(zones.values())),
+            _text(plain_text(hall.intro or ""), hall.location, "、".join(zones.values())),
             {"type": ["其他"]},
             [],
         )
@@ -392,12 +392,12 @@ def records(corpus: Corpus, index: SiteIndex) -> Iterator[Record]:
                 f"{panel.number} {panel.title}",
                 "",
                 _text(
+                    plain_text(panel.body.markdown),  # first: what an excerpt shows first
+                    panel.narration,
                     zones.get(panel.zone),
                     exhibit.name if exhibit else None,
                     exhibit.material if exhibit else None,
                     exhibit.origin if exhibit else None,
-                    plain_text(panel.body.markdown),
-                    panel.narration,
                 ),
                 {"type": ["展板"]},
                 [],
