@@ -1,19 +1,21 @@
 """Search: a Pagefind index of every item, and an entity index for names.
 
 Pagefind (extended) runs as its own process, started when the records are known and
-left to work while MkDocs renders the pages, so the two cores work at once. Records are made from
-the corpus, not scraped from HTML: only what an item says is indexed, never nav,
-footer or listings.
+left to work while MkDocs renders the pages, so the two cores work at once. Records are
+made from the corpus, not scraped from HTML: only what an item says is indexed, never
+nav, footer or listings.
 
 Chinese text is indexed as overlapping character bigrams (东山坡 → 东山 山坡), the way
-Lucene's CJK analyser does, and the browser turns a query into bigrams the same way.
-Measured on the sample queries, Pagefind's own Chinese segmentation missed phrases and
-names outright (王建国, 锅底 found nothing), while bigrams find any substring.
+Lucene's CJK analyser does, in no language (`und`), and the browser turns a query into
+bigrams the same way (assets/search-worker.js). Measured on the sample queries,
+Pagefind's own Chinese segmentation missed phrases and names outright (王建国, 锅底
+found nothing), while bigrams find any substring. A record also lists whole the names
+it is about (`Record.keys`), so a name costs the browser one index chunk, not one per
+bigram.
 
-Pagefind still ranks a name's pieces above the person, so `entities()` lists what
-people search for by name (craftsmen, people, units and their former names, themes,
-titles, years) with their 繁体 spellings; the browser matches those exactly and shows
-them above the full-text results.
+`entities()` lists what people search for by name (craftsmen, people, units and their
+former names, themes, titles, years) with their 繁体 spellings; the browser matches
+those exactly and shows them above the full-text results.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from build_tools.site import urls
 from build_tools.site.relations import SiteIndex
 
 PAGEFIND_DIR = "pagefind"
-ENTITIES_DIR = "search/entities"  # shards by the first characters: a query loads one
+ENTITIES_DIR = "search/entities"  # hashed buckets: a query loads two small files
 T2S_FILE = "search/t2s.json"
 # The records are already split into bigrams: "und" (no language) keeps Pagefind from
 # segmenting them again as Chinese or stemming them as English.
@@ -459,7 +461,7 @@ def index_project(
         records(corpus, SiteIndex.build(corpus, drafts=drafts)), work_dir, part_words
     )
     # Pagefind (jemalloc) keeps freed pages for reuse; returning them at once lowers
-    # its peak while it builds the index (measured at 10k records: 3.3 → 2.7 GB).
+    # its peak while it builds the index (measured on the 10k records: 3.9 → 3.1 GB).
     env = {**os.environ, "_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
     for i in range(parts):
         subprocess.run(
