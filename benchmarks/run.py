@@ -92,20 +92,19 @@ def measure(command: list[str], cwd: Path, timeout: float | None = None) -> Meas
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     total_kb = 0
-    code: int | None = None
-    while code is None:
+    timed_out = False
+    while True:
         total_kb = max(total_kb, sum(_rss_kb(pid) for pid in _descendants(child.pid)))
-        if timeout and time.perf_counter() - started > timeout:
+        if timeout and not timed_out and time.perf_counter() - started > timeout:
+            timed_out = True
             for pid in _descendants(child.pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, 9)
         waited, status, usage = os.wait4(child.pid, os.WNOHANG)
         if waited:
-            code = os.waitstatus_to_exitcode(status)
-            if timeout and time.perf_counter() - started > timeout:
-                code = 124
             break
         time.sleep(0.1)
+    code = 124 if timed_out else os.waitstatus_to_exitcode(status)
     # wait4 reports the largest of the child and of every process it waited for.
     return Measurement(time.perf_counter() - started, usage.ru_maxrss / 1024, code, total_kb / 1024)
 

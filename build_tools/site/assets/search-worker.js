@@ -10,8 +10,10 @@
 const ROOT = new URL("../../", import.meta.url);
 const MAX_TERMS = 3; // bigrams asked for per query: each costs an index chunk to fetch
 const VERIFY_MAX = 40; // fragments read at most to find pages with a long phrase whole
-const CJK = /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
-const CJK_RUN_SPLIT = /([\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+)/u;
+// Ideographs, as search.py's _CJK_RUN has them.
+const IDEOGRAPHS = "\\u3400-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+const CJK = new RegExp(`[${IDEOGRAPHS}]`, "u");
+const CJK_RUN_SPLIT = new RegExp(`([${IDEOGRAPHS}]+)`, "u");
 const BREAK = "¶"; // ends every paragraph of a record (see search_record.html.j2)
 
 let pagefindPromise = null;
