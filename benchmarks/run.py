@@ -425,7 +425,8 @@ from pathlib import Path
 from build_tools.config import load_project
 from build_tools.content.load import load_corpus
 from build_tools.print.booklet import BookletOptions, make_booklet
-corpus = load_corpus(load_project(Path(sys.argv[1]))[0]).corpus
+project = load_project(Path(sys.argv[1]))[0]
+corpus = load_corpus(project.root, project.content_dir).corpus
 started = time.perf_counter()
 result = make_booklet(corpus, "bench-200", Path(sys.argv[2]), BookletOptions(imposition=sys.argv[3]))
 print(time.perf_counter() - started, result.pages)

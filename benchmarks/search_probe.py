@@ -41,7 +41,8 @@ def reader_queries(root: Path, names: int, phrases: int, seed: int = 1) -> list[
     from build_tools.site import search, urls
     from build_tools.site.relations import SiteIndex
 
-    corpus = load_corpus(load_project(root)[0]).corpus
+    project = load_project(root)[0]
+    corpus = load_corpus(project.root, project.content_dir).corpus
     index = SiteIndex.build(corpus, drafts=False)
     rng = random.Random(seed)
     by_name: dict[str, list[str]] = {}

@@ -11,11 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from build_tools import report
-from build_tools.checks import run_checks
-from build_tools.config import Project, find_root, load_project
+from build_tools import pipeline, report
+from build_tools.config import Project, find_root
 from build_tools.content.corpus import Corpus
-from build_tools.content.load import load_corpus
 from build_tools.diagnostics import Diagnostic, Severity
 
 
@@ -49,18 +47,14 @@ class _Formatter(argparse.HelpFormatter):
 
 
 def _open_project(start: Path) -> tuple[Project, Corpus, list[Diagnostic]]:
-    root, content = find_root(start)
-    project, problems = load_project(root, content)
-    loaded = load_corpus(project)
-    return project, loaded.corpus, problems + loaded.diagnostics
+    loaded = pipeline.load(start)
+    return loaded.project, loaded.corpus, loaded.diagnostics
 
 
 def check_content(start: Path) -> tuple[Project, Corpus, list[Diagnostic]]:
-    """Load and check everything; diagnostics sorted by file and line."""
-    project, corpus, problems = _open_project(start)
-    problems += run_checks(corpus, project.settings)
-    unique = {(d.code, d.location, d.message): d for d in problems}
-    return project, corpus, sorted(unique.values(), key=lambda d: d.sort_key)
+    """Load and check everything (the pipeline); diagnostics sorted by file and line."""
+    checked = pipeline.run(start)
+    return checked.project, checked.corpus, checked.diagnostics
 
 
 # -- culture check -------------------------------------------------------------------------

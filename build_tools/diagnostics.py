@@ -48,6 +48,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E-FILE-ENCODING": (E, "文件不是 UTF-8 编码"),
     "E-FILE-UNREADABLE": (E, "文件无法读取"),
     "E-FILE-MISSING": (E, "缺少必需的文件（如 units.yml）"),
+    "E-FILE-OUTSIDE": (E, "内容文件或文件夹链接到了 stories/ 之外"),
+    "E-FILE-TOO-LARGE": (E, "文件太大"),
     "W-FILE-UNKNOWN": (W, "不认识的文件，已忽略"),
     # front matter and YAML
     "E-FM-MISSING": (E, "Markdown 文件开头缺少 front matter（--- 包起来的 YAML）"),
@@ -57,7 +59,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E-YAML-TAB": (E, "YAML 中使用了制表符（Tab）"),
     "E-YAML-FULLWIDTH-COLON": (E, "字段名后用了全角冒号“：”"),
     "E-YAML-DUPLICATE-KEY": (E, "同一个字段写了两次"),
-    "E-YAML-ALIAS": (E, "YAML 别名展开过多，拒绝处理"),
+    "E-YAML-ALIAS": (E, "YAML 锚点和别名（& 和 *）不能使用"),
+    "E-YAML-CURLY-QUOTE": (E, "用中文引号“”代替了 YAML 的半角引号"),
     "E-YAML-TAG": (E, "不支持的 YAML 标签"),
     # fields
     "E-FIELD-MISSING": (E, "缺少必填字段"),
@@ -85,10 +88,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     # bodies and images
     "E-BODY-HTML": (E, "正文中有 HTML 代码"),
     "W-BODY-EMPTY": (W, "正文是空的"),
+    "E-BODY-LINK": (E, "链接使用了不安全的协议（如 javascript:）"),
+    "W-BODY-LINK-EXTERNAL": (W, "链接指向其他网站，内网读者可能打不开"),
+    "E-BODY-CONTROL": (E, "文字中有看不见的控制字符"),
+    "E-BODY-NESTING": (E, "Markdown 嵌套过深"),
     "E-IMAGE-ALT": (E, "正文图片缺少说明文字"),
     "E-IMAGE-OUTSIDE": (E, "图片路径指到了 stories/ 之外"),
     "E-IMAGE-MISSING": (E, "图片文件不存在"),
     "E-IMAGE-FORMAT": (E, "不支持的图片格式"),
+    "E-IMAGE-BROKEN": (E, "图片文件损坏，或者不是图片"),
+    "E-IMAGE-TOO-LARGE": (E, "图片像素太多"),
     "W-PHOTO-MISSING": (W, "工匠没有照片"),
     # exhibition halls
     "E-PANEL-NUMBER-DUPLICATE": (E, "展板编号重复"),
@@ -100,6 +109,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E-COLLECTION-UNPUBLISHED": (E, "故事集收录了草稿"),
     "W-COLLECTION-REVIEW": (W, "故事集收录了待审条目"),
     "W-COLLECTION-EMPTY": (W, "故事集还没有条目"),
+    "W-BOOKLET-SKIPPED": (W, "这次生成网站时没有生成这本小册子"),
     # print
     "E-PRINT-GLYPH": (E, "印刷字体中没有这个字"),
     "W-PRINT-IMAGE-DPI": (W, "图片分辨率不够印刷"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import cli
+from build_tools import cli, pipeline
 from tests.conftest import FIXTURES
 
 TEXT_LINE = re.compile(
@@ -139,7 +139,7 @@ def test_internal_failure_is_one_clear_line_and_exit_2(valid_tree, monkeypatch, 
     def explode(*args, **kwargs):
         raise RuntimeError("磁盘坏了")
 
-    monkeypatch.setattr(cli, "load_corpus", explode)
+    monkeypatch.setattr(pipeline, "load_corpus", explode)
     monkeypatch.chdir(valid_tree)
     assert cli.main(["check"]) == 2
     err = capsys.readouterr().err

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from build_tools.config import Project
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import (
     FIELD_NAMES,
@@ -45,11 +44,11 @@ class LoadResult:
 
 
 class _Reader:
-    def __init__(self, project: Project) -> None:
-        self.root = project.root
-        self.root_prefix = project.root.as_posix().rstrip("/") + "/"
-        self.content = project.content_dir
-        self.corpus = Corpus(project.root, self.content)
+    def __init__(self, root: Path, content_dir: Path) -> None:
+        self.root = root
+        self.root_prefix = root.as_posix().rstrip("/") + "/"
+        self.content = content_dir
+        self.corpus = Corpus(root, content_dir)
         self.diagnostics: list[Diagnostic] = []
 
     def rel(self, file: Path) -> str:
@@ -272,11 +271,12 @@ def _files(folder: Path, suffix: str) -> list[Path]:
     return [folder / name for name in sorted(names)]
 
 
-def load_corpus(project: Project) -> LoadResult:
-    reader = _Reader(project)
-    if not project.content_dir.is_dir():
-        message = f"找不到内容目录 {reader.rel(project.content_dir)}/"
-        problem = diagnostic("E-FILE-MISSING", Location(reader.rel(project.content_dir)), message)
+def load_corpus(root: Path, content_dir: Path) -> LoadResult:
+    """Read every file under `content_dir`; paths in diagnostics are relative to `root`."""
+    reader = _Reader(root, content_dir)
+    if not content_dir.is_dir():
+        message = f"找不到内容目录 {reader.rel(content_dir)}/"
+        problem = diagnostic("E-FILE-MISSING", Location(reader.rel(content_dir)), message)
         return LoadResult(reader.corpus, [problem])
     reader.read_all()
     reader.corpus.link()

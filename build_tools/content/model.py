@@ -119,7 +119,9 @@ class Item(Model):
             self._body = body
 
 
-class Published(Item):
+class Publishable(Item):
+    """An item with an editorial status: drafts and review items are publishable later."""
+
     status: Status = Field(title="状态", description="draft 草稿 / review 待审 / published 已发布")
     aliases: list[Id] = Field(
         default_factory=list, title="曾用 id", description="改名前的 id，旧网址会跳转到新网址"
@@ -157,7 +159,7 @@ class Theme(Model):
         return self._origin
 
 
-class Story(Published):
+class Story(Publishable):
     kind: ClassVar[str] = "story"
     kind_label: ClassVar[str] = "故事"
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)] = (
@@ -200,7 +202,7 @@ class Achievement(Model):
     title: Text = Field(title="成果")
 
 
-class Craftsman(Published):
+class Craftsman(Publishable):
     kind: ClassVar[str] = "craftsman"
     kind_label: ClassVar[str] = "工匠"
     name: Text = Field(title="姓名")
@@ -240,7 +242,7 @@ class Exhibit(Model):
     origin: Text | None = Field(None, title="来源")
 
 
-class Panel(Published):
+class Panel(Publishable):
     kind: ClassVar[str] = "panel"
     kind_label: ClassVar[str] = "展板"
     number: Text = Field(title="展板编号", description="如 A-03，在本展厅内唯一，决定参观顺序")
@@ -303,7 +305,7 @@ class Booklet(Model):
     )
 
 
-class Collection(Item):
+class Collection(Publishable):
     kind: ClassVar[str] = "collection"
     kind_label: ClassVar[str] = "故事集"
     title: Text = Field(title="书名")
@@ -314,7 +316,11 @@ class Collection(Item):
     cover: Image | None = Field(None, title="封面图片", description="印在小册子封面上")
     items: list[Id] = Field(title="条目", description="按印刷顺序排列的故事或工匠 id")
     booklet: Booklet = Field(default_factory=Booklet, title="印刷设置")
-    aliases: list[Id] = Field(default_factory=list, title="曾用 id")
+    status: Status = Field(
+        "published",
+        title="状态",
+        description="默认 published；draft/review 的故事集只在预览中出现，可印校样",
+    )
 
 
 def _field_names(*models: type[BaseModel]) -> frozenset[str]:

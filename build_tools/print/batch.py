@@ -29,7 +29,7 @@ def _fingerprint(source: str, root: Path) -> str:
 
 def build_all(root: Path, out_dir: Path, cache_dir: Path) -> list[str]:
     project, _ = load_project(root)
-    corpus = load_corpus(project).corpus
+    corpus = load_corpus(project.root, project.content_dir).corpus
     notes = []
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)

@@ -79,7 +79,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if self.preloaded is not None:
             self.corpus, self.preloaded = self.preloaded, None
         else:
-            loaded = load_corpus(project)
+            loaded = load_corpus(project.root, project.content_dir)
             for d in problems + loaded.diagnostics:
                 # Content errors fail a strict build; warnings are the editors' business.
                 (log.error if d.severity is Severity.ERROR else log.info)(report.format_text([d]))

@@ -456,7 +456,8 @@ def index_project(
     from build_tools.config import load_project
     from build_tools.content.load import load_corpus
 
-    corpus = load_corpus(load_project(root)[0]).corpus
+    project = load_project(root)[0]
+    corpus = load_corpus(project.root, project.content_dir).corpus
     parts = write_records(
         records(corpus, SiteIndex.build(corpus, drafts=drafts)), work_dir, part_words
     )

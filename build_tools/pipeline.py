@@ -1,0 +1,56 @@
+"""The one pipeline every entry point runs: find the project → load → link → check, once.
+
+`culture check`, `culture build`, `culture serve`, `culture booklet` and a plain
+`mkdocs build`/`mkdocs serve` (through the plugin) all call `run()`; what they get is
+the same corpus and the same diagnostics, so an error reads the same wherever it shows.
+Outputs are then handed the corpus; none of them reads `stories/` again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_tools.checks import run_checks
+from build_tools.config import Project, find_root, load_project
+from build_tools.content.corpus import Corpus
+from build_tools.content.load import load_corpus
+from build_tools.diagnostics import Diagnostic, Severity
+
+
+@dataclass(slots=True)
+class Checked:
+    """A loaded, linked and checked corpus with everything that was found on the way."""
+
+    project: Project
+    corpus: Corpus
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def by_file(self) -> dict[str, list[Diagnostic]]:
+        found: defaultdict[str, list[Diagnostic]] = defaultdict(list)
+        for d in self.diagnostics:
+            found[d.location.path].append(d)
+        return dict(found)
+
+
+def load(start: Path) -> Checked:
+    """Find the project from `start` and load its content, without the checks
+    (for commands that only need to know what exists, such as `culture new`)."""
+    root, content = find_root(start)
+    project, problems = load_project(root, content)
+    loaded = load_corpus(project.root, project.content_dir)
+    return Checked(project, loaded.corpus, problems + loaded.diagnostics)
+
+
+def run(start: Path) -> Checked:
+    """Load and check everything; diagnostics once each, sorted by file and line."""
+    checked = load(start)
+    found = checked.diagnostics + run_checks(checked.corpus, checked.project.settings)
+    unique = {(d.code, d.location, d.message): d for d in found}
+    checked.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
+    return checked
