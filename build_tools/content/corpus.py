@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from build_tools.content.media import MediaRef, MediaResolver
 from build_tools.content.model import (
     Body,
     Collection,
@@ -41,6 +42,7 @@ class Corpus:
     files: int = 0
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     _children: dict[str, list[str]] = field(default_factory=dict)
+    _media: MediaResolver | None = None
 
     # -- building ----------------------------------------------------------------------
     def link(self) -> None:
@@ -66,6 +68,12 @@ class Corpus:
                 self._children.setdefault(unit.parent, []).append(unit.id)
 
     # -- looking things up -------------------------------------------------------------
+    def media(self, written_in: str, src: str) -> MediaRef:
+        """The file a media `src` written in `written_in` points at (the one resolver)."""
+        if self._media is None:
+            self._media = MediaResolver(self.root, self.content_dir)
+        return self._media.resolve(written_in, src)
+
     def panels(self) -> Iterator[Panel]:
         for hall in self.halls.values():
             yield from hall.panels
