@@ -139,25 +139,28 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from build_tools.site.build import BuildFailed, build_site
 
-    project, corpus, found = check_content(Path.cwd())
-    errors = [d for d in found if d.severity is Severity.ERROR]
-    if errors:
-        print(report.format_text(errors))
+    checked = pipeline.run(Path.cwd())
+    if checked.errors:
+        print(report.format_text(checked.errors))
         print(
-            f"culture build: 内容有 {len(errors)} 个错误，未生成网站；原有网站保持不变。",
+            f"culture build: 内容有 {len(checked.errors)} 个错误，未生成网站；原有网站保持不变。",
             file=sys.stderr,
         )
         return 1
-    config_file = project.root / "mkdocs.yml"
+    config_file = checked.project.root / "mkdocs.yml"
     if not config_file.is_file():
         print(f"culture build: 找不到 {config_file}", file=sys.stderr)
         return 2
+    found = list(checked.diagnostics)  # warnings only, by now
     try:
         out = Path(args.out) if args.out else None
-        target = build_site(config_file, out, drafts=args.drafts, corpus=corpus)
+        target = build_site(config_file, out, drafts=args.drafts, checked=checked, found=found)
     except BuildFailed as exc:
         print(f"culture build: {exc}", file=sys.stderr)
         return 1
+    if found:
+        print(report.format_text(found))
+    print(report.summary_line(found, checked.corpus.files), file=sys.stderr)
     print(f"网站已生成：{target}", file=sys.stderr)
     return 0
 

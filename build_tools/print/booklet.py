@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from PIL import Image as PILImage
 
+from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import Collection, Craftsman, Image, Item, Story
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
@@ -38,6 +39,11 @@ class BookletOptions:
     imposition: str | None = None  # None: the collection's own setting
     proof: bool = False  # 校样: watermark, review items allowed
     copies: int | None = None  # 印数 on the colophon
+
+    @property
+    def audience(self) -> Audience:
+        """Who the booklet is printed for: the one audience rule decides its items."""
+        return Audience.PROOF if self.proof else Audience.PRODUCTION
 
 
 @dataclass(slots=True)
@@ -76,12 +82,10 @@ class _Book:
     # -- what goes in --------------------------------------------------------------------
     def items(self) -> list[Story | Craftsman]:
         chosen = []
+        audience = self.options.audience
         for i, item_id in enumerate(self.collection.items):
             item = self.corpus.find_item(item_id)
-            allowed = item is not None and (
-                item.status == "published" or (self.options.proof and item.status == "review")
-            )
-            if item is None or not allowed:
+            if item is None or not audience.shows(item):
                 status = "不存在" if item is None else f"状态为 {item.status}"
                 where = self.collection.origin.at("items", i)
                 message = (
@@ -218,8 +222,6 @@ def typst_source(
 def make_booklet(
     corpus: Corpus, collection_id: str, out: Path, options: BookletOptions
 ) -> BookletResult:
-    import typst
-
     collection = corpus.collections.get(collection_id)
     if collection is None:
         known = "、".join(corpus.collections) or "（没有故事集）"
@@ -236,12 +238,23 @@ def make_booklet(
     errors = [d for d in problems if d.severity == "error"]
     if errors:
         raise BookletError(problems)
+    pages = typeset(corpus, collection, source, out, options)
+    return BookletResult(out, pages, problems)
+
+
+def typeset(
+    corpus: Corpus, collection: Collection, source: str, out: Path, options: BookletOptions
+) -> int:
+    """Compile Typst source made by `typst_source` into the finished PDF at `out`
+    (written beside it first, then renamed); returns the number of pages."""
+    import typst
+
     out.parent.mkdir(parents=True, exist_ok=True)
     pdf = typst.compile(source.encode("utf-8"), root=str(corpus.root), pdf_standards=None)
     partial = out.with_name(out.name + ".part")
     pages = _finish(pdf, partial, collection, options)
     partial.replace(out)
-    return BookletResult(out, pages, problems)
+    return pages
 
 
 def _finish(pdf: bytes, target: Path, collection: Collection, options: BookletOptions) -> int:

@@ -18,7 +18,8 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from build_tools.content.corpus import Corpus
+from build_tools.diagnostics import Diagnostic
+from build_tools.pipeline import Checked
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner is not for editors
 
@@ -43,12 +44,14 @@ def build_site(
     out: Path | None = None,
     *,
     drafts: bool = False,
-    corpus: Corpus | None = None,
+    checked: Checked | None = None,
+    found: list[Diagnostic] | None = None,
 ) -> Path:
     """Build the site into `out` (default: `site_dir` of mkdocs.yml) atomically.
 
-    `corpus`, when the caller has just loaded (and checked) it, is handed to the plugin
-    instead of being read again."""
+    `checked`, when the caller has just run the pipeline, is handed to the plugin
+    instead of being loaded again; what the build itself finds (a booklet that could not
+    be made) is appended to `found`."""
     _log_to_stderr()
     try:
         config = load_config(str(config_file))
@@ -68,12 +71,14 @@ def build_site(
         plugin = config.plugins["culture"]
         if drafts:
             plugin.config.drafts = "show"
-        plugin.preloaded = corpus
+        plugin.preloaded = checked
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
+            if found is not None:
+                found.extend(plugin.build_diagnostics)
         _swap_in(staging, target)
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 from mkdocs.config.defaults import MkDocsConfig
 
+from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
 from build_tools.site import urls
 from build_tools.site.pages import SiteOptions
@@ -19,7 +20,8 @@ def write(
     site: Path, corpus: Corpus, options: SiteOptions, config: MkDocsConfig, size: int
 ) -> None:
     base = (config.site_url or "/").rstrip("/") + "/"
-    stories = [s for s in corpus.stories.values() if s.is_published]
+    # A feed is always for production readers, whatever the build shows.
+    stories = [s for s in corpus.stories.values() if Audience.PRODUCTION.shows(s)]
     stories.sort(key=lambda s: ((s.published or s.date).as_date(), s.id), reverse=True)
     generator = FeedGenerator()
     generator.id(base)

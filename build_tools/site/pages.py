@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Collection as Collection_
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,10 +20,10 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import (
     PANEL_KIND_LABELS,
-    STATUS_LABELS,
     Collection,
     Craftsman,
     Hall,
@@ -31,6 +32,7 @@ from build_tools.content.model import (
     Panel,
     Story,
 )
+from build_tools.diagnostics import Diagnostic
 from build_tools.site import urls
 from build_tools.site.images import ImageCatalog, PublishedImage
 from build_tools.site.relations import SiteIndex, name_key
@@ -41,7 +43,7 @@ HONOR_LEVELS = ("国家级", "省部级", "集团级", "公司级")
 
 @dataclass(frozen=True, slots=True)
 class SiteOptions:
-    drafts: bool = False  # preview: drafts and review items are shown, badged
+    audience: Audience = Audience.PRODUCTION  # who the site is for (content/audience.py)
     page_size: int = 40  # items per page of a long listing
     home_latest: int = 6
     home_craftsmen: int = 6
@@ -99,11 +101,17 @@ class _Generator:
         images: ImageCatalog,
         overrides: Path | None,
         index: SiteIndex | None,
+        problems: Mapping[str, Sequence[Diagnostic]] | None = None,
+        booklets: Mapping[str, str] | None = None,
+        stale: Collection_[str] = (),
     ) -> None:
         self.corpus = corpus
+        self.problems = problems or {}
+        self.booklets = booklets or {}
+        self.stale = stale
         self.options = options
         self.images = images
-        self.index = index or SiteIndex.build(corpus, drafts=options.drafts)
+        self.index = index or SiteIndex.build(corpus, options.audience)
         self.renderer = BodyRenderer(images)
         loaders: list[Any] = [PackageLoader("build_tools.site", "templates")]
         if overrides is not None and overrides.is_dir():
@@ -120,15 +128,22 @@ class _Generator:
         self.pages: dict[str, str] = {}
 
     # -- output --------------------------------------------------------------------------
-    def emit(self, url: str, template: str, **context: Any) -> None:
+    def emit(self, url: str, template: str, item: Item | None = None, **context: Any) -> None:
         href: Callable[[str], str] = partial(urls.relative, url)
-        text = self.env.get_template(template).render(page_url=url, href=href, **context)
+        path = item.origin.path if item is not None else None
+        problems = self.problems.get(path, ()) if path else ()
+        text = self.env.get_template(template).render(
+            page_url=url,
+            href=href,
+            problems=[_problem_view(d) for d in problems],
+            stale=path in self.stale,
+            **context,
+        )
         self.pages[urls.source_path(url)] = text
 
     # -- shared view pieces ----------------------------------------------------------------
     def badge(self, item: Item) -> str | None:
-        status = getattr(item, "status", "published")
-        return STATUS_LABELS[status] if status != "published" else None
+        return self.options.audience.badge(item)
 
     def picture(self, image: Image | None, item: Item, page_url: str) -> Picture | None:
         if image is None:
@@ -252,7 +267,29 @@ class _Generator:
         self.halls()
         self.collections()
         self.emit("search/", "search.md.j2")
+        if self.options.audience is Audience.PREVIEW:
+            self.problem_list()
         return self.pages
+
+    def problem_list(self) -> None:
+        """Preview only: every diagnostic of the run, by file, each file linked to the
+        page of the item written in it (when the item has one)."""
+        pages: dict[str, Link] = {
+            item.origin.path: Link(item.title, urls.of(item))
+            for item in self.corpus.items()
+            if self.options.audience.shows(item)
+        }
+        content = self.corpus.content_dir.name
+        pages[f"{content}/units.yml"] = Link("单位", "units/")
+        pages[f"{content}/themes.yml"] = Link("主题", "themes/")
+        found = sorted(self.problems.items())
+        self.emit(
+            urls.PROBLEMS,
+            "problems.md.j2",
+            groups=[(f, pages.get(f), [_problem_view(d) for d in ds]) for f, ds in found],
+            errors=sum(d.severity == "error" for _, ds in found for d in ds),
+            warnings=sum(d.severity == "warning" for _, ds in found for d in ds),
+        )
 
     def home(self) -> None:
         latest = sorted(
@@ -275,11 +312,11 @@ class _Generator:
                 "stories": len(self.index.stories),
                 "craftsmen": len(self.index.craftsmen),
                 "halls": len(self.corpus.halls),
-                "collections": len(self.corpus.collections),
+                "collections": len(self.index.collections),
             },
             halls=[Link(h.name, urls.hall(h)) for h in self.corpus.halls.values()],
             collections=[
-                Link(c.title, urls.collection(c)) for c in self.corpus.collections.values()
+                Link(c.title, urls.collection(c)) for c in self.index.collections
             ],
         )
 
@@ -306,6 +343,7 @@ class _Generator:
         self.emit(
             url,
             "story.md.j2",
+            item=story,
             story=story,
             badge=self.badge(story),
             date=story.date.zh(),
@@ -468,6 +506,7 @@ class _Generator:
         self.emit(
             url,
             "craftsman.md.j2",
+            item=person,
             person=person,
             badge=self.badge(person),
             unit=self.unit_link(person.unit),
@@ -497,6 +536,7 @@ class _Generator:
             self.emit(
                 url,
                 "hall.md.j2",
+                item=hall,
                 hall=hall,
                 opened=hall.opened.zh() if hall.opened else None,
                 intro=self.markdown_field(hall.intro, hall, url),
@@ -525,6 +565,7 @@ class _Generator:
         self.emit(
             url,
             "panel.md.j2",
+            item=panel,
             hall=Link(hall.name, urls.hall(hall)),
             panel=panel,
             kind_label=PANEL_KIND_LABELS[panel.panel_kind],
@@ -542,7 +583,7 @@ class _Generator:
         )
 
     def collections(self) -> None:
-        collections = list(self.corpus.collections.values())
+        collections = self.index.collections
         self.emit(
             "collections/",
             "collections.md.j2",
@@ -557,12 +598,32 @@ class _Generator:
         self.emit(
             url,
             "collection.md.j2",
+            item=collection,
             collection=collection,
+            badge=self.badge(collection),
             edition=collection.edition.zh() if collection.edition else None,
             foreword=self.markdown_field(collection.foreword, collection, url),
-            booklet=None if self.options.drafts else f"collections/{collection.id}.pdf",
+            booklet=self.booklets.get(collection.id),
             items=[self.item_card(i, url) for i in items],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemView:
+    """A diagnostic as the preview shows it next to an item's title."""
+
+    severity: str  # error / warning
+    label: str  # 错误 / 警告
+    code: str
+    where: str  # 第 12 行第 3 列
+    message: str
+
+
+def _problem_view(d: Diagnostic) -> ProblemView:
+    loc = d.location
+    where = f"第 {loc.line} 行" + (f"第 {loc.column} 列" if loc.column else "") if loc.line else ""
+    label = "错误" if d.severity == "error" else "警告"
+    return ProblemView(str(d.severity), label, d.code, where, d.message)
 
 
 def _page_window(number: int, count: int, width: int = 2) -> Iterator[int]:
@@ -576,19 +637,45 @@ def generate_pages(
     images: ImageCatalog,
     overrides: Path | None = None,
     index: SiteIndex | None = None,
+    *,
+    problems: Mapping[str, Sequence[Diagnostic]] | None = None,
+    booklets: Mapping[str, str] | None = None,
+    stale: Collection_[str] = (),
 ) -> dict[str, str]:
     """Every generated page of the site, as `{virtual docs path: Markdown}`.
 
-    `index` is the site's relations, when the caller has built them already."""
-    return _Generator(corpus, options, images, overrides, index).generate()
+    `index` is the site's relations, when the caller has built them already;
+    `problems` the diagnostics by file, shown on each item's page (preview only);
+    `booklets` the URL of each collection's PDF that was made; `stale` the files
+    whose items are shown in their last good version (preview)."""
+    return _Generator(
+        corpus, options, images, overrides, index, problems, booklets, stale
+    ).generate()
+
+
+def collection_page(
+    corpus: Corpus,
+    options: SiteOptions,
+    images: ImageCatalog,
+    overrides: Path | None,
+    index: SiteIndex,
+    collection: Collection,
+    *,
+    problems: Mapping[str, Sequence[Diagnostic]] | None = None,
+    booklets: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """One collection's page again, once its booklet is known to exist or not:
+    `(virtual docs path, Markdown)`."""
+    generator = _Generator(corpus, options, images, overrides, index, problems, booklets)
+    generator.collection(collection)
+    return next(iter(generator.pages.items()))
 
 
 def redirects(corpus: Corpus, options: SiteOptions) -> dict[str, str]:
     """Old URL → current URL for every alias of an item the build shows."""
-    index = SiteIndex(corpus, options.drafts)
     found: dict[str, str] = {}
     for item in corpus.items():
-        if not index.visible(item):
+        if not options.audience.shows(item):
             continue
         for alias in getattr(item, "aliases", []):
             if isinstance(item, Panel):

@@ -1,20 +1,23 @@
-"""The MkDocs plugin `culture`: a thin adapter from MkDocs' events to the site package.
+"""The MkDocs plugin `culture`: a thin adapter from MkDocs' events to the pipeline.
 
-on_startup  → knows whether this is the live preview (drafts shown) or a build;
-on_config   → loads and checks the corpus once per build, adds the stylesheet;
-on_files    → adds every generated page (`pages.generate_pages`) as a virtual file;
-            and starts the search indexer (`search.py`), which works in its own process
-            while MkDocs renders;
+on_startup  → whether this is the live preview (`serve`) or a build;
+on_config   → runs the one pipeline (load → link → check, `build_tools.pipeline`) unless
+              `culture build` hands over what it has just checked; content errors are
+              logged as errors, so `mkdocs build --strict` fails on them as `culture
+              check` does; in the preview they go to the terminal and onto the pages
+              instead (`preview.py`), and never stop the server;
+on_files    → adds every generated page (`pages.generate_pages`) as a virtual file, and
+              starts the search indexer and the booklet job, which get the loaded
+              corpus (forked) and work while MkDocs renders;
 on_page_markdown/on_page_content → pass a generated page's HTML block through unparsed;
-on_post_build → writes image variants, alias redirects, the Atom feed and the search index.
+on_page_context → a collection page, rendered last, links its PDF only if it was made;
+on_post_build → image variants, alias redirects, the Atom feed, the search index.
 Hand-written files under docs/ win over generated ones with the same path.
 """
 
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
@@ -25,15 +28,15 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.utils.meta import get_data
 
-from build_tools import report
-from build_tools.config import load_project
-from build_tools.content.corpus import Corpus
-from build_tools.content.load import load_corpus
-from build_tools.diagnostics import Severity
-from build_tools.site import feed, redirects, search
+from build_tools import pipeline, report
+from build_tools.content.audience import Audience
+from build_tools.diagnostics import Diagnostic, Severity
+from build_tools.print import batch
+from build_tools.site import feed, output, preview, redirects, search, urls
 from build_tools.site.images import ImageCatalog
-from build_tools.site.pages import SiteOptions, generate_pages
+from build_tools.site.pages import SiteOptions, collection_page, generate_pages
 from build_tools.site.relations import SiteIndex
 
 log = logging.getLogger("mkdocs.plugins.culture")
@@ -46,7 +49,7 @@ SEARCH_SCRIPT = "assets/culture/search.js"
 class CultureConfig(Config):
     drafts = c.Choice(("auto", "show", "hide"), default="auto")  # auto: shown in `serve` only
     page_size = c.Type(int, default=40)
-    cache_dir = c.Type(str, default=".cache")  # resized images; search records while indexing
+    cache_dir = c.Type(str, default=".cache")  # resized images, booklets, search work
     feed_size = c.Type(int, default=30)
     search = c.Type(bool, default=True)  # Pagefind index + entity index
     booklets = c.Type(bool, default=True)  # every collection as a PDF at collections/<id>.pdf
@@ -55,16 +58,27 @@ class CultureConfig(Config):
 class CulturePlugin(BasePlugin[CultureConfig]):
     def __init__(self) -> None:
         self.command: str = "build"
-        self.corpus: Corpus | None = None
+        # Set by `culture build`, which has just run the pipeline and reported what it
+        # found: the build uses that corpus instead of loading it a second time.
+        self.preloaded: pipeline.Checked | None = None
+        # What the build itself finds (a booklet that could not be made), for the caller.
+        self.build_diagnostics: list[Diagnostic] = []
+        self.checked: pipeline.Checked | None = None
         self.images: ImageCatalog | None = None
         self.options = SiteOptions()
-        self._html: dict[str, str] = {}
-        # Set by `culture build`, which has just loaded and checked the corpus: saves
-        # loading it a second time. Used for one build only.
-        self.preloaded: Corpus | None = None
-        self.indexer: search.BackgroundIndexer | None = None
         self.site_index: SiteIndex | None = None
-        self.booklets: subprocess.Popen[str] | None = None
+        self.problems: dict[str, list[Diagnostic]] = {}
+        self.stale: set[str] = set()
+        self._html: dict[str, str] = {}
+        self._overrides: Path | None = None
+        self._collection_pages: dict[str, str] = {}  # src_uri → collection id
+        self.indexer: search.BackgroundIndexer | None = None
+        self.booklets: batch.BookletJob | None = None
+        self._failures_reported = False
+
+    @property
+    def preview(self) -> bool:
+        return self.options.audience is Audience.PREVIEW
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -75,19 +89,27 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 "culture：需要 use_directory_urls: true（网址由 id 构成，形如 /stories/<id>/）"
             )
         root = Path(config.config_file_path).parent
-        project, problems = load_project(root)
-        if self.preloaded is not None:
-            self.corpus, self.preloaded = self.preloaded, None
-        else:
-            loaded = load_corpus(project.root, project.content_dir)
-            for d in problems + loaded.diagnostics:
-                # Content errors fail a strict build; warnings are the editors' business.
-                (log.error if d.severity is Severity.ERROR else log.info)(report.format_text([d]))
-            self.corpus = loaded.corpus
-        drafts = self.config.drafts == "show" or (
+        shows_drafts = self.config.drafts == "show" or (
             self.config.drafts == "auto" and self.command == "serve"
         )
-        self.options = SiteOptions(drafts=drafts, page_size=self.config.page_size)
+        audience = Audience.PREVIEW if shows_drafts else Audience.PRODUCTION
+        self.options = SiteOptions(audience=audience, page_size=self.config.page_size)
+        handed_over = self.preloaded is not None
+        checked = self.preloaded or pipeline.run(root)
+        self.checked, self.preloaded = checked, None
+        if self.preview:
+            self.stale = preview.last_good(root).update(checked.corpus)
+            self.problems = checked.by_file()
+            preview.print_diagnostics(checked.diagnostics, checked.corpus.files)
+            config.extra["culture_problems"] = {
+                **preview.banner(checked.diagnostics),
+                "url": urls.PROBLEMS,
+            }
+        elif not handed_over:
+            for d in checked.diagnostics:
+                # Errors fail a strict build; warnings are the editors' business.
+                (log.error if d.severity is Severity.ERROR else log.info)(report.format_text([d]))
+        project = checked.project
         self.images = ImageCatalog(project.content_dir, root / self.config.cache_dir / "images")
         if STYLESHEET not in [str(s) for s in config.extra_css]:
             config.extra_css.append(STYLESHEET)
@@ -98,45 +120,65 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         return config
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_jobs()
+
+    def on_shutdown(self) -> None:
+        self._stop_jobs()
+
+    def _stop_jobs(self) -> None:
         if self.booklets is not None:
-            self.booklets.kill()
+            self.booklets.close()
             self.booklets = None
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        assert self.corpus is not None and self.images is not None
-        overrides = Path(config.docs_dir) / "overrides" / "culture"
-        self.site_index = SiteIndex.build(self.corpus, drafts=self.options.drafts)
+        assert self.checked is not None and self.images is not None
+        corpus = self.checked.corpus
+        root = Path(config.config_file_path).parent
+        cache = root / self.config.cache_dir
+        self._overrides = Path(config.docs_dir) / "overrides" / "culture"
+        self.site_index = SiteIndex.build(corpus, self.options.audience)
+        plans: list[batch.BookletPlan] = []
+        if self.config.booklets and self.options.audience.is_production:
+            plans = batch.plan(corpus, self.options.audience)
+            self.build_diagnostics += [batch.skipped(p) for p in plans if p.source is None]
+            printable = [p for p in plans if p.source is not None]
+            if printable:
+                self.booklets = batch.BookletJob(
+                    corpus, printable, Path(config.site_dir), cache / "booklets"
+                )
         generated = generate_pages(
-            self.corpus, self.options, self.images, overrides, self.site_index
+            corpus,
+            self.options,
+            self.images,
+            self._overrides,
+            self.site_index,
+            problems=self.problems if self.preview else None,
+            stale=self.stale,
         )
-        for path, markdown in generated.items():
+        collections = {
+            urls.source_path(urls.collection(p.collection)): p.collection.id
+            for p in plans
+            if p.source is not None
+        }
+        # Collection pages go last, so that MkDocs renders them after every other page,
+        # by when their booklets are typeset (see on_page_context).
+        ordered = sorted(generated.items(), key=lambda kv: kv[0] in collections)
+        for path, markdown in ordered:
+            if not output.is_safe(path):
+                log.error(f"culture：拒绝生成网站目录之外的页面“{path}”")
+                continue
             if files.get_file_from_path(path) is None:  # a hand-written page wins
                 files.append(File.generated(config, path, content=markdown))
+                if path in collections:
+                    self._collection_pages[path] = collections[path]
         if self.config.search:
-            # Indexing runs in Pagefind's own process while MkDocs renders the pages.
-            cache = Path(config.config_file_path).parent / self.config.cache_dir
+            # Indexing runs beside MkDocs: a forked process with the corpus, then Pagefind.
             cache.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
-            root = Path(config.config_file_path).parent
-            self.indexer = search.BackgroundIndexer(root, work, drafts=self.options.drafts)
-        if self.config.booklets and not self.options.drafts:
-            # Typeset in a process of its own while MkDocs renders (drafts never print).
-            self.booklets = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "build_tools.print.batch",
-                    str(Path(config.config_file_path).parent),
-                    str(Path(config.site_dir) / "collections"),
-                    str(Path(config.config_file_path).parent / self.config.cache_dir / "booklets"),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
+            self.indexer = search.BackgroundIndexer(self.site_index, work)
         for asset in ASSETS.iterdir():
             files.append(
                 File.generated(config, f"assets/culture/{asset.name}", abs_src_path=str(asset))
@@ -158,29 +200,68 @@ class CulturePlugin(BasePlugin[CultureConfig]):
     ) -> str:
         return self._html.pop(page.file.src_uri, html)
 
+    def on_page_context(
+        self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        collection_id = self._collection_pages.get(page.file.src_uri)
+        if collection_id is None or self.booklets is None:
+            return context
+        made = self._booklets_made()
+        assert self.checked is not None and self.images is not None
+        assert self.site_index is not None
+        collection = self.checked.corpus.collections[collection_id]
+        _, markdown = collection_page(
+            self.checked.corpus,
+            self.options,
+            self.images,
+            self._overrides,
+            self.site_index,
+            collection,
+            booklets=made,
+        )
+        page.content, _ = get_data(markdown)
+        return context
+
+    def _booklets_made(self) -> dict[str, str]:
+        """Wait for the booklet job (once); the PDFs that exist, by collection id."""
+        assert self.booklets is not None
+        outcome = self.booklets.finish()
+        failed = {cid: why for cid, why in outcome.items() if why is not None}
+        if failed and not self._failures_reported:
+            self._failures_reported = True
+            for p in self.booklets.plans:
+                if p.collection.id in failed:
+                    self.build_diagnostics.append(batch.skipped(p, failed[p.collection.id]))
+        return {
+            p.collection.id: p.file for p in self.booklets.plans if p.collection.id not in failed
+        }
+
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """The preview rebuilds when content, our templates or their overrides change."""
-        root = Path(config.config_file_path).parent
-        project, _ = load_project(root)
-        for path in (project.content_dir, Path(__file__).parent / "templates", ASSETS):
+        assert self.checked is not None
+        for path in (
+            self.checked.project.content_dir,
+            Path(__file__).parent / "templates",
+            ASSETS,
+        ):
             if path.is_dir():
                 server.watch(str(path))
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.corpus is not None and self.images is not None
+        assert self.checked is not None and self.images is not None
+        corpus = self.checked.corpus
         site = Path(config.site_dir)
         self.images.write(site)
-        redirects.write(site, self.corpus, self.options)
-        feed.write(site, self.corpus, self.options, config, size=self.config.feed_size)
+        redirects.write(site, corpus, self.options)
+        feed.write(site, corpus, self.options, config, size=self.config.feed_size)
         if self.booklets is not None:
-            output, _ = self.booklets.communicate()
-            for line in output.splitlines():
-                log.warning(line) if self.booklets.returncode else log.info(line)
-            if self.booklets.returncode:
-                raise PluginError("culture：生成故事集小册子失败")
+            self._booklets_made()
+            self.booklets.close()
             self.booklets = None
+        for d in self.build_diagnostics:
+            log.info(report.format_text([d]))
         if self.indexer is not None and self.site_index is not None:
-            search.write_entities(site, self.corpus, self.site_index)
+            search.write_entities(site, corpus, self.site_index)
             self.indexer.finish(site)
             self.indexer = None

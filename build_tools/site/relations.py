@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from pypinyin import lazy_pinyin
 
+from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
-from build_tools.content.model import Craftsman, Hall, Item, Panel, Story
+from build_tools.content.model import Collection, Craftsman, Hall, Item, Panel, Story
 
 # Candidates looked at per shared theme, nearest in time first; keeps related-story
 # ranking linear in the corpus instead of quadratic.
@@ -25,9 +26,10 @@ def name_key(text: str) -> str:
 @dataclass(slots=True)
 class SiteIndex:
     corpus: Corpus
-    drafts: bool
+    audience: Audience
     stories: list[Story] = field(default_factory=list)  # chronological
     craftsmen: list[Craftsman] = field(default_factory=list)  # by pinyin
+    collections: list[Collection] = field(default_factory=list)
     by_theme: dict[str, list[Story]] = field(default_factory=dict)
     by_unit: dict[str, list[Story]] = field(default_factory=dict)
     by_decade: dict[int, list[Story]] = field(default_factory=dict)
@@ -38,8 +40,8 @@ class SiteIndex:
     _theme_keys: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, corpus: Corpus, *, drafts: bool) -> SiteIndex:
-        index = cls(corpus, drafts)
+    def build(cls, corpus: Corpus, audience: Audience) -> SiteIndex:
+        index = cls(corpus, audience)
         index.stories = sorted(
             (s for s in corpus.stories.values() if index.visible(s)), key=lambda s: (s.date, s.id)
         )
@@ -47,6 +49,7 @@ class SiteIndex:
             (c for c in corpus.craftsmen.values() if index.visible(c)),
             key=lambda c: name_key(c.name),
         )
+        index.collections = [c for c in corpus.collections.values() if index.visible(c)]
         by_theme, by_unit, by_decade = defaultdict(list), defaultdict(list), defaultdict(list)
         by_person: defaultdict[str, list[Story]] = defaultdict(list)
         backlinks: defaultdict[str, list[Item]] = defaultdict(list)
@@ -79,9 +82,9 @@ class SiteIndex:
         index.backlinks, index._by_person = dict(backlinks), dict(by_person)
         return index
 
-    def visible(self, item: Item) -> bool:
-        status = getattr(item, "status", "published")
-        return status == "published" or self.drafts
+    def visible(self, item: object) -> bool:
+        """The audience rule (content/audience.py), asked for every item shown."""
+        return self.audience.shows(item)
 
     def story(self, item_id: str) -> Story | None:
         found = self.corpus.stories.get(item_id) or self.corpus.find_item(item_id)

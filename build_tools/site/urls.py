@@ -14,6 +14,9 @@ HONOR_LEVEL_SLUGS = {
 }
 
 
+PROBLEMS = "problems/"  # the preview's list of everything `culture check` found
+
+
 def home() -> str:
     return ""
 
