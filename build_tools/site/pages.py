@@ -32,13 +32,14 @@ from build_tools.content.model import (
     Panel,
     Story,
 )
+from build_tools.content.taxonomies import BY_NAME, HONOR_LEVELS, TAXONOMIES, Taxonomy, Term
 from build_tools.diagnostics import Diagnostic
 from build_tools.site import urls
 from build_tools.site.images import ImageCatalog, PublishedImage
 from build_tools.site.relations import SiteIndex, name_key
 from build_tools.site.render import BodyRenderer
 
-HONOR_LEVELS = ("国家级", "省部级", "集团级", "公司级")
+_LISTING = {Story: "story_list.md.j2", Craftsman: "craftsmen.md.j2"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,24 @@ class Card:
     badge: str | None
     picture: Picture | None = None
     year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry:
+    """A term on its taxonomy's index page."""
+
+    link: Link
+    term: Term
+    count: int
+    years: list[tuple[int, int]]  # (year, stories) for taxonomies listed by year
+    highlights: list[Card]
+    depth: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    label: str
+    options: list[tuple[Link, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +145,7 @@ class _Generator:
         )
         self.env.filters["yaml"] = _yaml_text
         self.pages: dict[str, str] = {}
+        self._facets: dict[type[Item], list[Facet]] = {}
 
     # -- output --------------------------------------------------------------------------
     def emit(self, url: str, template: str, item: Item | None = None, **context: Any) -> None:
@@ -148,8 +168,7 @@ class _Generator:
     def picture(self, image: Image | None, item: Item, page_url: str) -> Picture | None:
         if image is None:
             return None
-        source = self.corpus.root / Path(item.origin.path).parent / image.src
-        published = self.images.publish(source)
+        published = self.images.publish(self.corpus.media(item.origin.path, image.src))
         if published is None:
             return None
         return self._picture(published, page_url, image.caption, image.credit)
@@ -260,9 +279,7 @@ class _Generator:
     def generate(self) -> dict[str, str]:
         self.home()
         self.stories()
-        self.themes()
-        self.units()
-        self.timeline()
+        self.taxonomies()
         self.craftsmen()
         self.halls()
         self.collections()
@@ -357,115 +374,95 @@ class _Generator:
             ],
         )
 
-    def themes(self) -> None:
-        entries = []
-        for name, theme in self.corpus.themes.items():
-            stories = self.index.by_theme.get(name, [])
-            entries.append((Link(name, urls.theme(theme)), theme.description, len(stories)))
-            self.paginate(
-                urls.theme(theme),
-                "story_list.md.j2",
-                stories,
-                self.story_card,
-                title=f"主题：{name}",
-                description=theme.description or "",
-                kind="theme",
-            )
-        self.emit("themes/", "themes.md.j2", entries=entries)
+    def taxonomies(self) -> None:
+        """Every taxonomy's term pages and index page, from the one table
+        (content/taxonomies.py)."""
+        for taxonomy in TAXONOMIES:
+            entries: dict[str, TermEntry] = {}
+            for term in self.index.terms[taxonomy.name].values():
+                members = self.index.members(taxonomy, term.key)
+                if not members and not taxonomy.empty_pages:
+                    continue
+                url = taxonomy.url(term)
+                entries[term.key] = self.term_entry(taxonomy, term, members)
+                self.paginate(
+                    url,
+                    _LISTING[taxonomy.kind],
+                    members,
+                    self.story_card if taxonomy.kind is Story else self.craftsman_card,
+                    title=taxonomy.title.format(label=term.label),
+                    description=taxonomy.lead.format(
+                        description=term.description, count=len(members)
+                    ),
+                    kind=taxonomy.name,
+                    group_by_year=taxonomy.chronicle,
+                    facets=self.facets(taxonomy.kind),
+                    active=term.label if taxonomy.facet else None,
+                    **self.term_neighbours(taxonomy, term, url),
+                )
+            if taxonomy.index:
+                self.emit(taxonomy.base, taxonomy.index, terms=_tree_order(entries))
 
-    def units(self) -> None:
-        tree: list[tuple[int, Link, int]] = []
+    def term_entry(self, taxonomy: Taxonomy, term: Term, members: Sequence[Item]) -> TermEntry:
+        years: dict[int, int] = {}
+        highlights: list[Card] = []
+        if taxonomy.chronicle:
+            for item in members:
+                year = item.date.year  # type: ignore[attr-defined]
+                years[year] = years.get(year, 0) + 1
+            picked = members[:: max(1, len(members) // 4)][:4]
+            highlights = [self.story_card(s, taxonomy.base) for s in picked]  # type: ignore[arg-type]
+        return TermEntry(
+            Link(term.label, taxonomy.url(term)),
+            term,
+            len(members),
+            sorted(years.items()),
+            highlights,
+        )
 
-        def walk(unit_id: str, depth: int, seen: set[str]) -> None:
-            if unit_id in seen:
-                return
-            seen.add(unit_id)
-            unit = self.corpus.units[unit_id]
-            tree.append(
-                (depth, Link(unit.name, urls.unit(unit)), len(self.index.unit_stories(unit_id)))
-            )
-            for child in self.corpus.child_units(unit_id):
-                walk(child, depth + 1, seen)
-
-        seen: set[str] = set()
-        for unit in self.corpus.units.values():
-            if not unit.parent or unit.parent not in self.corpus.units:
-                walk(unit.id, 0, seen)
-        self.emit("units/", "units.md.j2", tree=tree)
-        for unit in self.corpus.units.values():
-            parent = self.corpus.units.get(unit.parent or "")
-            self.paginate(
-                urls.unit(unit),
-                "story_list.md.j2",
-                self.index.unit_stories(unit.id),
-                self.story_card,
-                title=unit.name,
-                description="、".join(
-                    x
-                    for x in (
-                        f"简称{unit.short}" if unit.short else "",
-                        f"曾用名：{'、'.join(unit.aliases)}" if unit.aliases else "",
-                    )
-                    if x
-                ),
-                kind="unit",
-                parent=Link(parent.name, urls.unit(parent)) if parent else None,
-                children=[
-                    Link(self.corpus.units[c].name, urls.unit(c))
-                    for c in self.corpus.child_units(unit.id)
+    def term_neighbours(self, taxonomy: Taxonomy, term: Term, url: str) -> dict[str, Any]:
+        """What a term page shows around its listing: the terms above and below it, and
+        the first items of the other kind filed under the same term (a unit's people)."""
+        terms = self.index.terms[taxonomy.name]
+        parent = terms.get(term.parent) if term.parent else None
+        children = [t for t in terms.values() if t.parent == term.key]
+        found: dict[str, Any] = {
+            "parent": Link(parent.label, taxonomy.url(parent)) if parent else None,
+            "children": [Link(c.label, taxonomy.url(c)) for c in children],
+        }
+        if taxonomy.also:
+            other = BY_NAME[taxonomy.also]
+            people = self.index.members(other, term.key)
+            found |= {
+                "people": [
+                    self.craftsman_card(p, url)  # type: ignore[arg-type]
+                    for p in people[: self.options.unit_craftsmen]
                 ],
-                people=[
-                    self.craftsman_card(p, urls.unit(unit))
-                    for p in self.index.craftsmen_by_unit.get(unit.id, [])[
-                        : self.options.unit_craftsmen
-                    ]
-                ],
-                people_total=len(self.index.craftsmen_by_unit.get(unit.id, [])),
-                people_url=urls.craftsmen_of_unit(unit.id),
-            )
+                "people_total": len(people),
+                "people_url": other.url(term),
+            }
+        return found
 
-    def timeline(self) -> None:
-        decades = []
-        for decade, stories in sorted(self.index.by_decade.items()):
-            years: dict[int, int] = {}
-            for s in stories:
-                years[s.date.year] = years.get(s.date.year, 0) + 1
-            highlights = stories[:: max(1, len(stories) // 4)][:4]
-            decades.append(
-                {
-                    "label": f"{decade}年代",
-                    "url": urls.decade(decade),
-                    "count": len(stories),
-                    "years": sorted(years.items()),
-                    "highlights": [self.story_card(s, "timeline/") for s in highlights],
-                }
-            )
-            self.paginate(
-                urls.decade(decade),
-                "story_list.md.j2",
-                stories,
-                self.story_card,
-                title=f"{decade}年代",
-                description=f"{decade}—{decade + 9} 年间的 {len(stories)} 个故事，按时间排列。",
-                kind="decade",
-                group_by_year=True,
-            )
-        self.emit("timeline/", "timeline.md.j2", decades=decades)
+    def facets(self, kind: type[Item]) -> list[Facet]:
+        """The filters above a listing of `kind`: every faceted taxonomy's terms."""
+        found = self._facets.get(kind)
+        if found is None:
+            found = self._facets[kind] = [
+                Facet(
+                    taxonomy.label,
+                    [
+                        (Link(term.label, taxonomy.url(term)), len(members))
+                        for term in self.index.terms[taxonomy.name].values()
+                        if (members := self.index.members(taxonomy, term.key))
+                        or taxonomy.empty_pages
+                    ],
+                )
+                for taxonomy in TAXONOMIES
+                if taxonomy.facet and taxonomy.kind is kind
+            ]
+        return found
 
     def craftsmen(self) -> None:
-        filters_levels = [
-            (
-                Link(level, urls.honor_level(level)),
-                len(self.index.craftsmen_by_level.get(level, [])),
-            )
-            for level in HONOR_LEVELS
-        ]
-        filters_units = [
-            (Link(self.corpus.units[u].name, urls.craftsmen_of_unit(u)), len(people))
-            for u, people in self.index.craftsmen_by_unit.items()
-            if u in self.corpus.units
-        ]
-        common = {"levels": filters_levels, "units": filters_units}
         self.paginate(
             "craftsmen/",
             "craftsmen.md.j2",
@@ -473,30 +470,8 @@ class _Generator:
             self.craftsman_card,
             title="工匠风采",
             active=None,
-            **common,
+            facets=self.facets(Craftsman),
         )
-        for level in HONOR_LEVELS:
-            self.paginate(
-                urls.honor_level(level),
-                "craftsmen.md.j2",
-                self.index.craftsmen_by_level.get(level, []),
-                self.craftsman_card,
-                title=f"工匠风采：{level}荣誉",
-                active=level,
-                **common,
-            )
-        for unit_id, people in self.index.craftsmen_by_unit.items():
-            unit = self.corpus.units.get(unit_id)
-            if unit is not None:
-                self.paginate(
-                    urls.craftsmen_of_unit(unit_id),
-                    "craftsmen.md.j2",
-                    people,
-                    self.craftsman_card,
-                    title=f"工匠风采：{unit.name}",
-                    active=unit.name,
-                    **common,
-                )
         for person in self.index.craftsmen:
             self.craftsman(person)
 
@@ -624,6 +599,30 @@ def _problem_view(d: Diagnostic) -> ProblemView:
     where = f"第 {loc.line} 行" + (f"第 {loc.column} 列" if loc.column else "") if loc.line else ""
     label = "错误" if d.severity == "error" else "警告"
     return ProblemView(str(d.severity), label, d.code, where, d.message)
+
+
+def _tree_order(entries: dict[str, TermEntry]) -> list[TermEntry]:
+    """Terms as readers see them: each followed by the terms below it, indented."""
+    children: dict[str | None, list[str]] = {}
+    for key, entry in entries.items():
+        parent = entry.term.parent if entry.term.parent in entries else None
+        children.setdefault(parent, []).append(key)
+    ordered: list[TermEntry] = []
+    seen: set[str] = set()
+    todo = [(key, 0) for key in reversed(children.get(None, []))]
+    while todo:
+        key, depth = todo.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        entry = entries[key]
+        ordered.append(TermEntry(**{**_fields(entry), "depth": depth}))
+        todo.extend((child, depth + 1) for child in reversed(children.get(key, [])))
+    return ordered
+
+
+def _fields(entry: TermEntry) -> dict[str, Any]:
+    return {f: getattr(entry, f) for f in TermEntry.__dataclass_fields__}
 
 
 def _page_window(number: int, count: int, width: int = 2) -> Iterator[int]:

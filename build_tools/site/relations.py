@@ -12,6 +12,7 @@ from pypinyin import lazy_pinyin
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import Collection, Craftsman, Hall, Item, Panel, Story
+from build_tools.content.taxonomies import BY_NAME, TAXONOMIES, Taxonomy, Term
 
 # Candidates looked at per shared theme, nearest in time first; keeps related-story
 # ranking linear in the corpus instead of quadratic.
@@ -30,14 +31,14 @@ class SiteIndex:
     stories: list[Story] = field(default_factory=list)  # chronological
     craftsmen: list[Craftsman] = field(default_factory=list)  # by pinyin
     collections: list[Collection] = field(default_factory=list)
-    by_theme: dict[str, list[Story]] = field(default_factory=dict)
-    by_unit: dict[str, list[Story]] = field(default_factory=dict)
-    by_decade: dict[int, list[Story]] = field(default_factory=dict)
-    craftsmen_by_unit: dict[str, list[Craftsman]] = field(default_factory=dict)
-    craftsmen_by_level: dict[str, list[Craftsman]] = field(default_factory=dict)
+    # taxonomy name → term key → the items carrying it, in their listing order
+    groups: dict[str, dict[str, list[Item]]] = field(default_factory=dict)
+    # taxonomy name → term key → term, in the order readers see them
+    terms: dict[str, dict[str, Term]] = field(default_factory=dict)
     backlinks: dict[str, list[Item]] = field(default_factory=dict)
     _by_person: dict[str, list[Story]] = field(default_factory=dict)
     _theme_keys: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    _rolled: dict[tuple[str, str], list[Item]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus, audience: Audience) -> SiteIndex:
@@ -50,15 +51,18 @@ class SiteIndex:
             key=lambda c: name_key(c.name),
         )
         index.collections = [c for c in corpus.collections.values() if index.visible(c)]
-        by_theme, by_unit, by_decade = defaultdict(list), defaultdict(list), defaultdict(list)
+        listed: dict[type[Item], list[Item]] = {Story: index.stories, Craftsman: index.craftsmen}
+        for taxonomy in TAXONOMIES:
+            terms = {term.key: term for term in taxonomy.terms(corpus)}
+            members: dict[str, list[Item]] = {key: [] for key in terms}
+            for item in listed[taxonomy.kind]:
+                for key in taxonomy.of(item):
+                    if key in members:
+                        members[key].append(item)
+            index.terms[taxonomy.name], index.groups[taxonomy.name] = terms, members
         by_person: defaultdict[str, list[Story]] = defaultdict(list)
         backlinks: defaultdict[str, list[Item]] = defaultdict(list)
         for story in index.stories:
-            for theme in dict.fromkeys(story.themes):
-                by_theme[theme].append(story)
-            if story.unit:
-                by_unit[story.unit].append(story)
-            by_decade[story.date.decade].append(story)
             for person in (*story.craftsmen, *story.people):
                 by_person[person].append(story)
             for cid in dict.fromkeys(story.craftsmen):
@@ -67,20 +71,56 @@ class SiteIndex:
             if index.visible(panel):
                 for rid in dict.fromkeys(panel.related):
                     backlinks[rid].append(panel)
-        by_level: defaultdict[str, list[Craftsman]] = defaultdict(list)
-        by_unit_people: defaultdict[str, list[Craftsman]] = defaultdict(list)
-        for person in index.craftsmen:
-            by_unit_people[person.unit].append(person)
-            for level in dict.fromkeys(h.level for h in person.honors):
-                by_level[level].append(person)
-        index.by_theme, index.by_unit, index.by_decade = (
-            dict(by_theme),
-            dict(by_unit),
-            dict(by_decade),
-        )
-        index.craftsmen_by_level, index.craftsmen_by_unit = dict(by_level), dict(by_unit_people)
         index.backlinks, index._by_person = dict(backlinks), dict(by_person)
         return index
+
+    def members(self, taxonomy: Taxonomy, key: str) -> list[Item]:
+        """The items a term's page lists: those carrying the term and, for a taxonomy
+        that rolls up (units), those carrying any term below it."""
+        own = self.groups[taxonomy.name].get(key, [])
+        if not taxonomy.rollup:
+            return own
+        found = self._rolled.get((taxonomy.name, key))
+        if found is None:
+            below = self.below(taxonomy, key)
+            found = [i for k in below for i in self.groups[taxonomy.name].get(k, [])]
+            if len(below) > 1:
+                found.sort(key=_listing_order)
+            self._rolled[(taxonomy.name, key)] = found
+        return found
+
+    def below(self, taxonomy: Taxonomy, key: str) -> list[str]:
+        """The term and every term under it (safe against cycles)."""
+        children: defaultdict[str, list[str]] = defaultdict(list)
+        for term in self.terms[taxonomy.name].values():
+            if term.parent is not None:
+                children[term.parent].append(term.key)
+        found: list[str] = []
+        todo = [key]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.append(current)
+                todo.extend(children.get(current, []))
+        return found
+
+    def carried(self, taxonomy: Taxonomy, item: Item) -> list[Term]:
+        """The terms an item carries (for chips and search filters)."""
+        terms = self.terms[taxonomy.name]
+        return [terms[k] for k in taxonomy.of(item) if k in terms]
+
+    # Views some outputs read by name.
+    @property
+    def by_theme(self) -> dict[str, list[Story]]:
+        return self.groups["theme"]  # type: ignore[return-value]
+
+    @property
+    def by_decade(self) -> dict[int, list[Story]]:
+        return {int(k): v for k, v in self.groups["decade"].items() if v}  # type: ignore[misc]
+
+    def unit_stories(self, unit_id: str) -> list[Story]:
+        """Stories of the unit and of every unit below it, chronological."""
+        return self.members(BY_NAME["unit"], unit_id)  # type: ignore[return-value]
 
     def visible(self, item: object) -> bool:
         """The audience rule (content/audience.py), asked for every item shown."""
@@ -96,13 +136,6 @@ class SiteIndex:
 
     def item(self, item_id: str) -> Story | Craftsman | None:
         return self.story(item_id) or self.craftsman(item_id)
-
-    def unit_stories(self, unit_id: str) -> list[Story]:
-        """Stories of the unit and of every unit below it, chronological."""
-        found = [
-            s for u in self.corpus.unit_and_descendants(unit_id) for s in self.by_unit.get(u, [])
-        ]
-        return sorted(found, key=lambda s: (s.date, s.id))
 
     def panels(self, hall: Hall) -> list[Panel]:
         return [p for p in hall.panels if self.visible(p)]
@@ -131,6 +164,12 @@ class SiteIndex:
             key=lambda i: (-scores[i], abs(candidates[i].date.year - story.date.year), i),
         )
         return [candidates[i] for i in ranked[:limit]]
+
+
+def _listing_order(item: Item) -> tuple[object, ...]:
+    if isinstance(item, Story):
+        return (item.date, item.id)
+    return (name_key(item.title), item.id)
 
 
 def _nearest(

@@ -5,14 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from build_tools.content.model import Collection, Craftsman, Hall, Item, Panel, Story, Theme, Unit
-
-HONOR_LEVEL_SLUGS = {
-    "国家级": "national",
-    "省部级": "provincial",
-    "集团级": "group",
-    "公司级": "company",
-}
-
+from build_tools.content.taxonomies import BY_NAME
 
 PROBLEMS = "problems/"  # the preview's list of everything `culture check` found
 
@@ -41,24 +34,17 @@ def collection(item: Collection | str) -> str:
     return f"collections/{item if isinstance(item, str) else item.id}/"
 
 
+# Term pages live where their taxonomy says (content/taxonomies.py).
 def theme(item: Theme) -> str:
-    return f"themes/{item.slug}/"
+    return f"{BY_NAME['theme'].base}{item.slug}/"
 
 
 def unit(item: Unit | str) -> str:
-    return f"units/{item if isinstance(item, str) else item.id}/"
+    return f"{BY_NAME['unit'].base}{item if isinstance(item, str) else item.id}/"
 
 
 def decade(year: int) -> str:
-    return f"timeline/{year // 10 * 10}s/"
-
-
-def craftsmen_of_unit(unit_id: str) -> str:
-    return f"craftsmen/units/{unit_id}/"
-
-
-def honor_level(level: str) -> str:
-    return f"craftsmen/levels/{HONOR_LEVEL_SLUGS[level]}/"
+    return f"{BY_NAME['decade'].base}{year // 10 * 10}s/"
 
 
 def of(item: Item) -> str:
