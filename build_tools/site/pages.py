@@ -131,7 +131,7 @@ class _Generator:
         self.options = options
         self.images = images
         self.index = index or SiteIndex.build(corpus, options.audience)
-        self.renderer = BodyRenderer(images)
+        self.renderer = BodyRenderer(images, corpus.media)
         loaders: list[Any] = [PackageLoader("build_tools.site", "templates")]
         if overrides is not None and overrides.is_dir():
             loaders.insert(0, FileSystemLoader(overrides))
@@ -237,14 +237,12 @@ class _Generator:
         )
 
     def body(self, item: Item, page_url: str) -> Markup:
-        return self.renderer.render(
-            item.body.markdown, page_url, self.corpus.root / item.origin.path
-        )
+        return self.renderer.render(item.body.markdown, page_url, item.origin.path)
 
     def markdown_field(self, text: str | None, item: Item, page_url: str) -> Markup | None:
         if not text:
             return None
-        return self.renderer.render(text, page_url, self.corpus.root / item.origin.path)
+        return self.renderer.render(text, page_url, item.origin.path)
 
     def paginate(
         self,
@@ -401,7 +399,12 @@ class _Generator:
                     **self.term_neighbours(taxonomy, term, url),
                 )
             if taxonomy.index:
-                self.emit(taxonomy.base, taxonomy.index, terms=_tree_order(entries))
+                self.emit(
+                    taxonomy.base,
+                    taxonomy.index,
+                    terms=_tree_order(entries),
+                    title=taxonomy.label,
+                )
 
     def term_entry(self, taxonomy: Taxonomy, term: Term, members: Sequence[Item]) -> TermEntry:
         years: dict[int, int] = {}
