@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from build_tools.checks import bodies, collections, ids, images, panels, references, units
+from build_tools.checks import (
+    bodies,
+    collections,
+    ids,
+    images,
+    panels,
+    printing,
+    references,
+    units,
+)
 from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
 from build_tools.diagnostics import Diagnostic
@@ -27,6 +36,7 @@ CHECKS: list[Check] = [
     bodies.check_bodies,
     images.check_images,
     collections.check_collections,
+    printing.check_print_glyphs,
 ]
 
 

@@ -8,6 +8,8 @@ the template decides how it looks.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,12 @@ from typing import Any
 import pikepdf
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
-from PIL import Image as PILImage
 
+from build_tools.content import media
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
-from build_tools.content.model import Collection, Craftsman, Image, Item, Story
+from build_tools.content.markdown import images as body_images
+from build_tools.content.model import Collection, Craftsman, Image, Item, Story, Unit
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.print import fonts
 from build_tools.print.imposition import saddle_stitch
@@ -32,6 +35,7 @@ PAPERS = {
 }
 MIN_DPI = 300
 TEXT_WIDTH_MM = {"A5": 113, "B5": 141, "A4": 175}
+CRAFTSMAN_PHOTO_SHARE = 0.45  # of the text width (the template's `box(width: 45%)`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +81,7 @@ class _Book:
         self.options = options
         self.paper = collection.booklet.paper
         self.problems: list[Diagnostic] = []
-        self.text_for_glyphs: list[tuple[str, str, int]] = []  # (text, path, first line)
+        self.chosen: list[Story | Craftsman] = []  # the items printed, once context() ran
 
     # -- what goes in --------------------------------------------------------------------
     def items(self) -> list[Story | Craftsman]:
@@ -99,48 +103,56 @@ class _Book:
     def image(self, image: Image | None, item: Item, printed_mm: float) -> dict[str, str] | None:
         if image is None:
             return None
-        source = (self.corpus.root / Path(item.origin.path).parent / image.src).resolve()
-        if not source.is_file():
+        where = item.origin.at("photo" if isinstance(item, Craftsman) else "cover", "src")
+        found = self.usable(item.origin.path, image.src, where)
+        if found is None:
             return None
-        with PILImage.open(source) as img:
-            width = img.width
-        dpi = width / (printed_mm / 25.4)
-        if dpi < MIN_DPI:
-            message = (
-                f"图片“{image.src}”印刷宽度约 {printed_mm:.0f} 毫米时只有 {dpi:.0f} dpi，"
-                f"低于 {MIN_DPI} dpi，印出来会发虚；请换用至少 {printed_mm / 25.4 * MIN_DPI:.0f} 像素宽的原图"
-            )
-            self.problems.append(
-                diagnostic(
-                    "W-PRINT-IMAGE-DPI",
-                    item.origin.at("photo" if isinstance(item, Craftsman) else "cover", "src"),
-                    message,
-                )
-            )
-        return {
-            "path": "/" + source.relative_to(self.corpus.root.resolve()).as_posix(),
-            "caption": image.caption,
-        }
+        path, info = found
+        low = low_resolution(image.src, info, printed_mm, where)
+        if low is not None:
+            self.problems.append(low)
+        return {"path": path, "caption": image.caption}
+
+    def usable(
+        self, written_in: str, src: str, where: Location
+    ) -> tuple[str, media.ImageInfo] | None:
+        """The Typst path (from the project root) of an image the resolver accepted and
+        `media.inspect` found whole; otherwise None, with the check's own diagnostic:
+        nothing broken, oversized or outside the tree is ever given to Typst."""
+        ref = self.corpus.media(written_in, src)
+        problem = media.diagnose(ref, where, self.corpus.content_dir.name)
+        if problem is not None or ref.path is None:
+            self.problems.extend([problem] if problem is not None else [])
+            return None
+        info = media.inspect(ref)
+        assert isinstance(info, media.ImageInfo)  # diagnose() found no problem
+        try:
+            relative = ref.path.relative_to(os.path.realpath(self.corpus.root))
+        except ValueError:  # a content folder linked in from elsewhere: Typst cannot read it
+            return None
+        return "/" + relative.as_posix(), info
 
     def body(self, item: Item) -> Markup:
-        self.text_for_glyphs.append((item.body.markdown, item.origin.path, item.body.line))
-        base = self.corpus.root / Path(item.origin.path).parent
+        where = {
+            found.text: Location(item.origin.path, item.body.line + found.line - 1, found.column)
+            for found in reversed(body_images(item.body.markdown))
+        }
 
         def picture(src: str, alt: str) -> str | None:
-            source = (base / src).resolve()
-            if not source.is_file():
+            at = where.get(src, Location(item.origin.path, item.body.line, 1))
+            found = self.usable(item.origin.path, src, at)
+            if found is None:
                 return None
-            path = "/" + source.relative_to(self.corpus.root.resolve()).as_posix()
-            return f"#picture({string(path)}, {string(alt)})"
+            return f"#picture({string(found[0])}, {string(alt)})"
 
         return Markup(to_typst(item.body.markdown, picture))
 
     def context(self) -> dict[str, Any]:
         width = TEXT_WIDTH_MM[self.paper]
         items = []
-        for item in self.items():
+        self.chosen = self.items()
+        for item in self.chosen:
             unit = self.corpus.units.get(item.unit or "")
-            self.text_for_glyphs.append((item.title, item.origin.path, item.origin.line))
             if isinstance(item, Story):
                 meta = "　".join(
                     x for x in (item.date.zh(), item.place, unit.name if unit else None) if x
@@ -174,15 +186,13 @@ class _Book:
                         "title": item.name,
                         "meta": meta,
                         "motto": item.motto,
-                        "image": self.image(item.photo, item, width * 0.45),
+                        "image": self.image(item.photo, item, width * CRAFTSMAN_PHOTO_SHARE),
                         "honors": sorted(item.honors, key=lambda h: h.year),
                         "body": self.body(item),
                     }
                 )
         c = self.collection
         foreword = Markup(to_typst(c.foreword)) if c.foreword else None
-        if c.foreword:
-            self.text_for_glyphs.append((c.foreword, c.origin.path, c.origin.at("foreword").line))
         paper = PAPERS[self.paper]
         return {
             "book": {
@@ -200,14 +210,82 @@ class _Book:
         }
 
     def check_glyphs(self) -> None:
-        for text, path, first_line in self.text_for_glyphs:
-            for ch in fonts.missing(text):
-                for offset, line in enumerate(text.split("\n")):
-                    if ch in line:
-                        where = Location(path, first_line + offset, line.index(ch) + 1)
-                        message = f"字体 {fonts.BODY_FONT} 中没有“{ch}”（U+{ord(ch):04X}）这个字，印出来会是方框；请换用常用字或联系排版人员造字"
-                        self.problems.append(diagnostic("E-PRINT-GLYPH", where, message))
-                        break
+        texts = printed_texts(self.corpus, self.collection, self.chosen)
+        try:
+            self.problems.extend(fonts.glyph_problems(texts))
+        except fonts.FontMissing as exc:
+            where = self.collection.origin.at()
+            self.problems.append(diagnostic("E-PRINT-GLYPH", where, f"{exc}，无法排印小册子"))
+
+
+def low_resolution(
+    src: str, info: media.ImageInfo, printed_mm: float, where: Location
+) -> Diagnostic | None:
+    """W-PRINT-IMAGE-DPI when an image printed `printed_mm` wide has under MIN_DPI."""
+    dpi = info.width / (printed_mm / 25.4)
+    if dpi >= MIN_DPI:
+        return None
+    message = (
+        f"图片“{src}”印刷宽度约 {printed_mm:.0f} 毫米时只有 {dpi:.0f} dpi，"
+        f"低于 {MIN_DPI} dpi，印出来会发虚；请换用至少 {printed_mm / 25.4 * MIN_DPI:.0f} 像素宽的原图"
+    )
+    return diagnostic("W-PRINT-IMAGE-DPI", where, message)
+
+
+def printed_images(
+    collection: Collection, items: Sequence[Story | Craftsman]
+) -> Iterator[tuple[Item, Image, float]]:
+    """Every field image the booklet prints, with the width it is printed at (mm)."""
+    width = TEXT_WIDTH_MM[collection.booklet.paper]
+    if collection.cover is not None:
+        yield collection, collection.cover, width
+    for item in items:
+        if isinstance(item, Story) and item.cover is not None:
+            yield item, item.cover, width
+        elif isinstance(item, Craftsman) and item.photo is not None:
+            yield item, item.photo, width * CRAFTSMAN_PHOTO_SHARE
+
+
+def printed_texts(
+    corpus: Corpus, collection: Collection, items: Sequence[Story | Craftsman]
+) -> list[fonts.PrintedText]:
+    """Every piece of content text the booklet prints, where it was written: what the
+    glyph check reads, in the booklet and in `culture check` alike."""
+    texts: list[fonts.PrintedText] = []
+
+    def add(owner: Item | Unit, value: object, *path: str | int) -> None:
+        if not value:
+            return
+        text = str(value)
+        where = owner.origin.at(*path)
+        if "\n" in text.strip():  # a block scalar (`foreword: |`) starts on the next line
+            where = Location(where.path, where.line + 1, 1)
+        texts.append(fonts.PrintedText(text, where))
+
+    c = collection
+    for name in ("title", "subtitle", "editor", "foreword"):
+        add(c, getattr(c, name), name)
+    if c.cover is not None:
+        add(c, c.cover.caption, "cover", "caption")
+    for item in items:
+        unit = corpus.units.get(item.unit or "")
+        if unit is not None:
+            add(unit, unit.name, "name")
+        image = item.cover if isinstance(item, Story) else item.photo
+        if image is not None:
+            add(item, image.caption, "cover" if isinstance(item, Story) else "photo", "caption")
+        if isinstance(item, Story):
+            for name in ("title", "subtitle", "place", "source", "author"):
+                add(item, getattr(item, name), name)
+        else:
+            for name in ("name", "position", "studio", "motto"):
+                add(item, getattr(item, name), name)
+            for i, honor in enumerate(item.honors):
+                add(item, honor.title, "honors", i, "title")
+        texts.append(
+            fonts.PrintedText(item.body.markdown, Location(item.origin.path, item.body.line, 1))
+        )
+    return texts
 
 
 def typst_source(

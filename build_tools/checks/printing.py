@@ -1,0 +1,60 @@
+"""Print: what would stop or spoil a collection's booklet, said by `culture check` before
+anyone typesets it: a character the print font lacks (the booklet would not be made) and,
+optionally, an image too small for its printed width.
+
+Both use the booklet's own code (`printed_texts`, `printed_images`, `low_resolution`,
+`fonts.glyph_problems`), so the check and the booklet cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from build_tools.config import Settings
+from build_tools.content import media
+from build_tools.content.corpus import Corpus
+from build_tools.content.model import Collection, Craftsman, Story
+from build_tools.diagnostics import Diagnostic, diagnostic
+from build_tools.print import fonts
+from build_tools.print.booklet import low_resolution, printed_images, printed_texts
+
+
+def _listed(corpus: Corpus, collection: Collection) -> list[Story | Craftsman]:
+    # Every listed item that exists, whatever its status: a review item is printed in a
+    # proof, and a draft will be printed once it is published. Unknown ids are reported
+    # by the collection check.
+    return [item for i in collection.items if (item := corpus.find_item(i)) is not None]
+
+
+def check_print_glyphs(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
+    collections = list(corpus.collections.values())
+    if not collections:
+        return
+    texts = [
+        text
+        for collection in collections
+        for text in printed_texts(corpus, collection, _listed(corpus, collection))
+    ]
+    try:
+        yield from fonts.glyph_problems(texts)
+    except fonts.FontMissing as exc:
+        # The site does not need the font; this machine only cannot check or make booklets.
+        message = f"{exc}。在安装之前，无法检查故事集中的字能否印出，本机也不能生成小册子"
+        yield diagnostic("W-BOOKLET-SKIPPED", collections[0].origin.at(), message)
+
+
+def check_print_images(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
+    """W-PRINT-IMAGE-DPI, as the booklet says it (images with other problems are the
+    image check's)."""
+    for collection in corpus.collections.values():
+        for item, image, printed_mm in printed_images(collection, _listed(corpus, collection)):
+            ref = corpus.media(item.origin.path, image.src)
+            if not ref.ok:
+                continue
+            info = media.inspect(ref)
+            if isinstance(info, media.ImageInfo):
+                field = "photo" if isinstance(item, Craftsman) else "cover"
+                where = item.origin.at(field, "src")
+                low = low_resolution(image.src, info, printed_mm, where)
+                if low is not None:
+                    yield low
