@@ -112,6 +112,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W-BOOKLET-SKIPPED": (W, "这次生成网站时没有生成这本小册子"),
     # print
     "E-PRINT-GLYPH": (E, "印刷字体中没有这个字"),
+    "W-PRINT-FONT": (W, "没有安装印刷字体，无法检查小册子的用字"),
     "W-PRINT-IMAGE-DPI": (W, "图片分辨率不够印刷"),
     # configuration
     "E-CONFIG": (E, "配置文件 culture.yml 有误"),

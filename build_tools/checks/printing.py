@@ -40,7 +40,7 @@ def check_print_glyphs(corpus: Corpus, settings: Settings) -> Iterator[Diagnosti
     except fonts.FontMissing as exc:
         # The site does not need the font; this machine only cannot check or make booklets.
         message = f"{exc}。在安装之前，无法检查故事集中的字能否印出，本机也不能生成小册子"
-        yield diagnostic("W-BOOKLET-SKIPPED", collections[0].origin.at(), message)
+        yield diagnostic("W-PRINT-FONT", collections[0].origin.at(), message)
 
 
 def check_print_images(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:

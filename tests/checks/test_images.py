@@ -134,7 +134,7 @@ def test_a_missing_print_font_is_one_warning_not_a_crash(valid_tree, run_check, 
     monkeypatch.setattr(fonts, "covered", no_font)
     run = run_check(valid_tree)
     [warning] = run.diagnostics
-    assert warning["code"] == "W-BOOKLET-SKIPPED"
+    assert warning["code"] == "W-PRINT-FONT"
     assert warning["path"] == "stories/collections/red-memory.yml"
     assert "fonts-noto-cjk" in warning["message"]
     assert run.code == 0  # the site does not need the font
