@@ -1,4 +1,8 @@
-"""Markdown bodies: no raw HTML (and never a script), no silent empty pages."""
+"""Markdown bodies: no raw HTML (and never a script), no script links, no invisible
+control characters, no nesting too deep to render, no silent empty pages.
+
+Every piece of Markdown is read through the one parse of `content/markdown.py`, so what is
+checked here is what the site shows, search indexes and the booklet prints."""
 
 from __future__ import annotations
 
@@ -6,9 +10,19 @@ from collections.abc import Iterator
 
 from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
-from build_tools.content.markdown import raw_html
+from build_tools.content.markdown import (
+    NESTING_LIMIT,
+    LinkProblem,
+    control_characters,
+    links,
+    raw_html,
+    too_deep,
+)
 from build_tools.content.model import Body, Craftsman, Story
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
+
+# Control characters reported one by one per text; a pasted document can hold hundreds.
+CONTROL_REPORTS = 10
 
 # What `culture new` writes where the editor has still to write.
 PLACEHOLDER = "待补充"
@@ -51,6 +65,16 @@ def check_bodies(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
                 )
             where = Location(path, body.line + found.line - 1, found.column)
             yield diagnostic("E-BODY-HTML", where, message)
+        yield from _link_problems(path, body)
+        yield from _control_characters(path, body)
+        deep = too_deep(body.markdown)
+        if deep is not None:
+            message = (
+                f"Markdown 嵌套了 {deep.depth} 层（列表、引用或加粗、斜体），超过上限 "
+                f"{NESTING_LIMIT} 层；请检查这一带是否多打了 > - * 等符号"
+            )
+            where = Location(path, body.line + deep.line - 1, 1)
+            yield diagnostic("E-BODY-NESTING", where, message)
     for item in corpus.items():
         for field in ("summary", "position"):
             if PLACEHOLDER in (getattr(item, field, None) or ""):
@@ -70,3 +94,45 @@ def check_bodies(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
             )
             message = f"{what}正文是空的"
             yield diagnostic("W-BODY-EMPTY", Location(item.origin.path, item.body.line, 1), message)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A URL as a message can show it: invisible characters spelled out, long ones cut."""
+    shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def _link_problems(path: str, body: Body) -> Iterator[Diagnostic]:
+    for link in links(body.markdown):
+        where = Location(path, body.line + link.line - 1, link.column)
+        if link.problem is LinkProblem.UNSAFE:
+            message = (
+                f"链接“{_shown(link.href)}”使用了不安全的协议“{_shown(link.detail)}”，"
+                "网站不会生成这个链接；请改用 http(s) 网址或站内链接"
+            )
+            yield diagnostic("E-BODY-LINK", where, message)
+        elif link.problem is LinkProblem.EXTERNAL:
+            message = (
+                f"链接“{_shown(link.href)}”指向其他网站（{_shown(link.detail)}），"
+                "内网读者可能打不开"
+            )
+            yield diagnostic("W-BODY-LINK-EXTERNAL", where, message)
+
+
+def _control_characters(path: str, body: Body) -> Iterator[Diagnostic]:
+    found = control_characters(body.markdown)
+    for char in found[:CONTROL_REPORTS]:
+        line = body.line + char.line - 1
+        message = (
+            f"第 {line} 行第 {char.column} 个字处有看不见的控制字符 U+{char.codepoint:04X}，"
+            f"请删去（可在 VS Code 的“查找”中打开正则表达式，输入 \\x{char.codepoint:02x} 定位）"
+        )
+        yield diagnostic("E-BODY-CONTROL", Location(path, line, char.column), message)
+    if len(found) > CONTROL_REPORTS:
+        last = found[CONTROL_REPORTS]
+        message = (
+            f"这段文字中还有 {len(found) - CONTROL_REPORTS} 个看不见的控制字符"
+            "（上面只列出了前几个），请一并删去"
+        )
+        where = Location(path, body.line + last.line - 1, last.column)
+        yield diagnostic("E-BODY-CONTROL", where, message)

@@ -1,105 +1,456 @@
-"""What the checks need to know about a Markdown body: raw HTML, images, plain text.
+"""What a Markdown body says: one parse, read by the checks, the site, search and print.
 
-Parsed with markdown-it (CommonMark + footnotes), which keeps source line maps. Bodies
-without `<` or `![` cannot contain HTML or images, so most of a large corpus skips the
-parser entirely.
+markdown-it (CommonMark + tables + footnotes) parses each text once; `parse` keeps the
+result per text. The site's HTML (`site/render.py`), the plain text for search and checks
+(`plain_text` here) and the Typst for print (`print/typst_markup.py`) are renderings of
+that one token stream, so what is checked and indexed is what is shown and printed.
+
+Hostile input is recognised here and made harmless for every renderer:
+
+- raw HTML is parsed, so the check can report it, but no renderer emits it;
+- every link keeps its token whatever its scheme (markdown-it would silently turn a
+  `javascript:` link into text); `link_problem` judges the decoded URL and renderers drop
+  what it refuses;
+- nesting is bounded: blocks by markdown-it's `maxNesting`, emphasis and links by
+  flattening what lies deeper than `NESTING_LIMIT`, and every renderer walks the flat
+  token stream, so no input can exhaust the stack;
+- control characters are removed before parsing; the check reports them from the source.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache, cached_property, lru_cache
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+from markdown_it.utils import OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
+
+# Layers (lists, quotes, emphasis, links) a body may nest; real texts use two or three.
+NESTING_LIMIT = 20
+# markdown-it's own guard counts tokens, two per list layer (list + item) and one for the
+# paragraph inside: deep enough that nothing within NESTING_LIMIT is cut, shallow enough
+# that its recursive block parser stays far from Python's recursion limit.
+_MAX_NESTING = 2 * NESTING_LIMIT + 4
+# Bodies are cached by text: every check and output of one build reads the same parse.
+# Bounded, since a 10,000-story corpus would otherwise keep every token list alive.
+_CACHE_SIZE = 2048
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
     line: int  # 1-based, relative to the start of the Markdown text
     column: int  # 1-based characters
-    text: str  # the HTML snippet, or the image src
+    text: str  # the HTML snippet, or the image src as written
     alt: str = ""
+
+
+class LinkProblem(StrEnum):
+    UNSAFE = "unsafe"  # a scheme that runs code or opens local files: never linked
+    EXTERNAL = "external"  # another host: linked, but intranet readers may not reach it
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    line: int
+    column: int
+    href: str  # decoded for people to read (`javascript:alert(1)`, not `javascript&#58;…`)
+    problem: LinkProblem | None
+    detail: str = ""  # the scheme (`javascript:`) of an unsafe link, the host of an external one
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    line: int
+    column: int
+    codepoint: int
+
+
+@dataclass(frozen=True, slots=True)
+class Nesting:
+    depth: int  # layers of lists, quotes, emphasis and links at the deepest point
+    line: int  # where that point is
+
+
+# -- links ---------------------------------------------------------------------------------
+
+_SAFE_SCHEMES = frozenset({"mailto", "tel"})
+_WEB_SCHEMES = frozenset({"http", "https"})
+# The first path segment holding a colon is a scheme: a relative path cannot have one there
+# (RFC 3986 §4.2), so reading it as a scheme refuses nothing a real link needs.
+_SCHEME = re.compile(r"^([^/?#]*):")
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def _as_browser_reads(href: str) -> str:
+    """The URL with every disguise removed: entities and percent-escapes decoded (until
+    nothing changes, so double encoding does not help), whitespace and invisible characters
+    dropped, backslashes as browsers read them."""
+    url = href
+    for _ in range(4):
+        decoded = html.unescape(unquote(url))
+        if decoded == url:
+            break
+        url = decoded
+    url = "".join(ch for ch in url if unicodedata.category(ch) not in _INVISIBLE)
+    return url.replace("\\", "/")
+
+
+def _judge(href: str) -> tuple[LinkProblem | None, str]:
+    url = _as_browser_reads(href)
+    scheme = _SCHEME.match(url)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name in _SAFE_SCHEMES:
+            return None, ""
+        if name in _WEB_SCHEMES:
+            rest = url[scheme.end() :].lstrip("/")
+            return LinkProblem.EXTERNAL, urlsplit("//" + rest).hostname or rest.split("/")[0]
+        return LinkProblem.UNSAFE, name + ":"
+    if url.startswith("//"):
+        return LinkProblem.EXTERNAL, urlsplit(url).hostname or url[2:].split("/")[0]
+    return None, ""
+
+
+def link_problem(href: str) -> LinkProblem | None:
+    """Why a link target is refused (`unsafe`) or warned about (`external`); None when it is
+    a relative path, an `#anchor`, `mailto:` or `tel:`. Judged as a browser would read it:
+    `javascript&#58;`, `jav&#x61;script:`, `JavaScript:`, `java\\tscript:` are all unsafe."""
+    return _judge(href)[0]
+
+
+# -- the parser ----------------------------------------------------------------------------
+
+
+class _Parser(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        # Keep every link: dropping it silently would hide it from the check; the renderers
+        # ask `link_problem` instead.
+        return True
 
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).use(footnote_plugin).enable("table")
+    # html=True only so that raw HTML is recognised as such; no renderer emits it.
+    options = {"html": True, "maxNesting": _MAX_NESTING}
+    return _Parser("commonmark", options).use(footnote_plugin).enable("table")
 
 
-def _tokens(markdown: str) -> list[Token]:
-    return _parser().parse(markdown)
+def parser_options() -> OptionsDict:
+    """The parser's options, for renderers built on markdown-it's own (`xhtmlOut`…)."""
+    return _parser().options
 
 
-def _locate(lines: list[str], start: int, needle: str) -> tuple[int, int]:
-    """Line and column of `needle` at or after block line `start` (0-based)."""
-    probe = needle.split("\n", 1)[0][:40]
-    for i in range(start, len(lines)):
-        col = lines[i].find(probe)
-        if col >= 0:
-            return i + 1, col + 1
-    return start + 1, 1
+# C0 except tab and newline, DEL, and C1: invisible, and they upset search and Typst.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _walk(markdown: str) -> tuple[list[Found], list[Found]]:
-    html: list[Found] = []
+def _newlines(text: str) -> str:
+    # As markdown-it does, so that lines here are the parser's lines.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def control_characters(markdown: str) -> list[Control]:
+    """Every control character in the text, with its line and column (1-based)."""
+    text = _newlines(markdown)
+    if not _CONTROL.search(text):
+        return []
+    found = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for match in _CONTROL.finditer(line):
+            found.append(Control(number, match.start() + 1, ord(match.group())))
+    return found
+
+
+# Openers that make a layer a reader would count; list items and paragraphs do not.
+_BLOCK_LAYERS = frozenset({"bullet_list", "ordered_list", "blockquote"})
+_INLINE_LAYERS = frozenset({"em", "strong", "s", "link"})
+# Container markers at the start of a line, for the depth of what the parser cut off.
+_MARKER = re.compile(r"[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))")
+_LAYER_CHARS = "*_>-+[.)"
+
+
+def _layer(token: Token) -> str:
+    return token.type.rsplit("_", 1)[0]
+
+
+def _markers_at_start(line: str) -> int:
+    count, pos = 0, 0
+    while match := _MARKER.match(line, pos):
+        if match.end() == pos:
+            break
+        count, pos = count + 1, match.end()
+    return count
+
+
+def _bound(tokens: list[Token], text: str) -> Nesting:
+    """The deepest nesting of the text; inline layers deeper than NESTING_LIMIT are
+    flattened in place (their text kept), so that every rendering stays shallow."""
+    depth, deepest, line = 0, 0, 1
+    cut: int | None = None  # a line where markdown-it's guard dropped the rest of a block
+    for token in tokens:
+        if token.nesting == 1 and _layer(token) in _BLOCK_LAYERS:
+            depth += 1
+            if depth > deepest:
+                deepest, line = depth, (token.map[0] + 1 if token.map else line)
+        elif token.nesting == -1 and _layer(token) in _BLOCK_LAYERS:
+            depth -= 1
+        if token.level >= _MAX_NESTING - 1 and token.map and cut is None:
+            cut = token.map[0] + 1
+        if token.type == "inline" and token.children:
+            inner = _flatten(token, depth)
+            if inner > deepest:
+                deepest, line = inner, (token.map[0] + 1 if token.map else line)
+    if cut is not None:
+        # What lay beyond the guard was never parsed: count its markers instead.
+        lines = text.split("\n")
+        markers = _markers_at_start(lines[cut - 1]) if cut <= len(lines) else 0
+        deepest, line = max(deepest, markers, _MAX_NESTING // 2), cut
+    return Nesting(deepest, line)
+
+
+def _flatten(inline: Token, depth: int) -> int:
+    kept: list[Token] = []
+    opened: list[bool] = []  # for each open layer: was its token kept?
+    deepest = depth
+    for child in inline.children or []:
+        if child.nesting == 1:
+            counted = _layer(child) in _INLINE_LAYERS
+            depth += counted
+            deepest = max(deepest, depth)
+            keep = not counted or depth <= NESTING_LIMIT
+            opened.append(keep)
+            if keep:
+                kept.append(child)
+        elif child.nesting == -1 and opened:
+            depth -= _layer(child) in _INLINE_LAYERS
+            if opened.pop():
+                kept.append(child)
+        else:
+            kept.append(child)
+    if len(kept) != len(inline.children or []):
+        inline.children = kept
+    return deepest
+
+
+@dataclass(eq=False)
+class MarkdownDoc:
+    """One parsed text. `tokens` is markdown-it's flat stream (nesting bounded, control
+    characters gone); renderings and the checks' findings are computed once, on demand."""
+
+    source: str = field(repr=False)  # as parsed: newlines normalised, no control characters
+    tokens: list[Token] = field(repr=False)
+    nesting: Nesting
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.split("\n")
+
+    @cached_property
+    def tree(self) -> SyntaxTreeNode:
+        """The same tokens as a tree; shallow, since `tokens` is."""
+        return SyntaxTreeNode(self.tokens)
+
+    @cached_property
+    def _found(self) -> tuple[list[Found], list[Found], list[Link]]:
+        return _find(self)
+
+    @property
+    def raw_html(self) -> list[Found]:
+        return self._found[0]
+
+    @property
+    def images(self) -> list[Found]:
+        return self._found[1]
+
+    @property
+    def links(self) -> list[Link]:
+        return self._found[2]
+
+    @cached_property
+    def plain_text(self) -> str:
+        return _plain_text(self.tokens)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def parse(markdown: str) -> MarkdownDoc:
+    """The one parse of a Markdown text (cached per text)."""
+    text = _CONTROL.sub("", _newlines(markdown))
+    tokens = _parser().parse(text)
+    return MarkdownDoc(text, tokens, _bound(tokens, text))
+
+
+def image_alt(token: Token) -> str:
+    """An image's alt text without markup: its caption on the site and in print."""
+    return "".join(
+        c.content for c in token.children or [] if c.type in ("text", "code_inline")
+    ).strip()
+
+
+def written_src(token: Token) -> str:
+    """An image's or link's target as the editor wrote it: markdown-it keeps targets
+    percent-encoded (`照片.jpg` → `%E7%85%A7…`), which is no file name."""
+    attr = "src" if token.type == "image" else "href"
+    return normalizeLinkText(str(token.attrs.get(attr, "")))
+
+
+# -- where things are ------------------------------------------------------------------------
+
+
+class _Cursor:
+    """Finds successive snippets of one block in the source, each after the last."""
+
+    def __init__(self, lines: list[str], block: Token) -> None:
+        self.lines = lines
+        self.line = block.map[0] if block.map else 0
+        self.end = block.map[1] if block.map else len(lines)
+        self.column = 0
+
+    def find(self, *needles: str) -> tuple[int, int]:
+        for needle in needles:
+            probe = needle.split("\n", 1)[0][:40]
+            if not probe:
+                continue
+            for i in range(self.line, min(self.end, len(self.lines))):
+                col = self.lines[i].find(probe, self.column if i == self.line else 0)
+                if col >= 0:
+                    self.line, self.column = i, col + 1
+                    return i + 1, col + 1
+        return self.line + 1, 1
+
+
+def _find(doc: MarkdownDoc) -> tuple[list[Found], list[Found], list[Link]]:
+    raw: list[Found] = []
     images: list[Found] = []
-    lines = markdown.split("\n")
-    for token in _tokens(markdown):
-        start = token.map[0] if token.map else 0
+    links: list[Link] = []
+    for token in doc.tokens:
         if token.type == "html_block":
             snippet = token.content.strip()
-            line, col = _locate(lines, start, snippet)
-            html.append(Found(line, col, snippet))
-        for child in token.children or []:
-            if child.type == "html_inline" and not child.content.startswith("</"):
-                line, col = _locate(lines, start, child.content)
-                html.append(Found(line, col, child.content))
+            line, col = _Cursor(doc.lines, token).find(snippet)
+            raw.append(Found(line, col, snippet))
+        if not token.children:
+            continue
+        cursor = _Cursor(doc.lines, token)
+        children = token.children
+        for i, child in enumerate(children):
+            if child.type == "html_inline":
+                if not child.content.startswith("</"):
+                    line, col = cursor.find(child.content)
+                    raw.append(Found(line, col, child.content))
             elif child.type == "image":
-                src = str(child.attrs.get("src", ""))
-                line, col = _locate(lines, start, "![")
-                images.append(Found(line, col, src, child.content.strip()))
-    return html, images
+                alt = image_alt(child)
+                line, col = cursor.find("![" + alt[:10], "![")
+                images.append(Found(line, col, written_src(child), alt))
+            elif child.type == "link_open":
+                if child.markup == "autolink":
+                    line, col = cursor.find("<")
+                else:
+                    label = children[i + 1].content if i + 1 < len(children) else ""
+                    line, col = cursor.find("[" + label[:10], "[")
+                href = written_src(child)
+                problem, detail = _judge(str(child.attrs.get("href", "")))
+                links.append(Link(line, col, href, problem, detail))
+    return raw, images, links
+
+
+# -- plain text ------------------------------------------------------------------------------
+
+# A line wrapped in the source between two Chinese characters (or their punctuation) is
+# no break at all for a reader; elsewhere it reads as a space.
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WIDE_CHAR = re.compile(f"[{_WIDE}]")
+
+
+def break_neighbours(children: Sequence[Token], idx: int) -> tuple[str, str]:
+    """The text on either side of a line break, across markup (`**…**`) but not across
+    other content."""
+    return _neighbour(children, range(idx - 1, -1, -1)), _neighbour(
+        children, range(idx + 1, len(children))
+    )
+
+
+def _neighbour(children: Sequence[Token], order: range) -> str:
+    for i in order:
+        if children[i].nesting == 0:
+            return children[i].content if children[i].type == "text" else ""
+    return ""
+
+
+def joins_across_break(children: Sequence[Token], idx: int) -> bool:
+    """Whether the line break `children[idx]` is no space for a reader (between two
+    Chinese characters, as in the search text)."""
+    before, after = break_neighbours(children, idx)
+    return bool(before and after and _WIDE_CHAR.match(before[-1]) and _WIDE_CHAR.match(after[0]))
+
+
+def _plain_text(tokens: list[Token]) -> str:
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            children = token.children or []
+            for i, child in enumerate(children):
+                if child.type in ("text", "code_inline", "html_inline"):
+                    parts.append(child.content)
+                elif child.type == "image":
+                    parts.append(image_alt(child))  # shown and printed as its caption
+                elif child.type == "softbreak":
+                    parts.append("" if joins_across_break(children, i) else " ")
+                elif child.type == "hardbreak":
+                    parts.append("\n")
+            parts.append("\n")
+        elif token.type in ("code_block", "fence", "html_block"):
+            parts.append(token.content)
+    return "".join(parts)
+
+
+# -- what the checks read --------------------------------------------------------------------
 
 
 def raw_html(markdown: str) -> list[Found]:
     if "<" not in markdown:
         return []
-    return _walk(markdown)[0]
+    return parse(markdown).raw_html
 
 
 def images(markdown: str) -> list[Found]:
     if "![" not in markdown:
         return []
-    return _walk(markdown)[1]
+    return parse(markdown).images
 
 
-_SOFT = "\x00"
-# A line wrapped in the source between two Chinese characters (or their punctuation) is
-# no break at all for a reader; elsewhere it reads as a space.
-_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_JOINED = re.compile(f"(?<=[{_WIDE}]){_SOFT}(?=[{_WIDE}])")
+def links(markdown: str) -> list[Link]:
+    """Every link with its judgement (`problem` None for an ordinary one)."""
+    if "](" not in markdown and "]:" not in markdown and "<" not in markdown:
+        return []
+    return parse(markdown).links
+
+
+def nesting(markdown: str) -> Nesting:
+    """The deepest nesting of the text, in layers a reader would count."""
+    return parse(markdown).nesting
+
+
+def too_deep(markdown: str) -> Nesting | None:
+    """The deepest point of the text when it nests deeper than NESTING_LIMIT."""
+    # Every layer costs at least one of these characters: no more than the limit, no parse.
+    if sum(map(markdown.count, _LAYER_CHARS)) <= NESTING_LIMIT:
+        return None
+    found = parse(markdown).nesting
+    return found if found.depth > NESTING_LIMIT else None
 
 
 def plain_text(markdown: str) -> str:
     """The words a reader sees, without Markdown syntax; one line per paragraph."""
-    parts: list[str] = []
-    for token in _tokens(markdown):
-        if token.type == "inline":
-            for child in token.children or []:
-                if child.type in ("text", "code_inline"):
-                    parts.append(child.content)
-                elif child.type == "softbreak":
-                    parts.append(_SOFT)
-                elif child.type == "hardbreak":
-                    parts.append("\n")
-            parts.append("\n")
-        elif token.type in ("code_block", "fence"):
-            parts.append(token.content)
-    return _JOINED.sub("", "".join(parts)).replace(_SOFT, " ")
+    return parse(markdown).plain_text
 
 
 def count_characters(text: str) -> int:

@@ -1,20 +1,24 @@
-"""Markdown → Typst markup, from markdown-it's syntax tree (not regexes).
+"""Markdown → Typst markup, from the one parse of `content/markdown.py` (not regexes).
 
 Everything that comes from content is escaped: Typst gives meaning to # * _ ` $ < > @
-[ ] ~ = - + /, and a story may contain any of them. Layout decisions (how a
-subheading or a quote looks) are functions defined in the booklet template; this module
-only calls them.
+[ ] ~ = - + /, and a story may contain any of them. Raw HTML is printed as the text it is;
+links are printed as their text (paper has no href, so no scheme ever reaches Typst).
+Layout decisions (how a subheading or a quote looks) are functions defined in the booklet
+template; this module only calls them.
+
+The token stream is walked with an explicit stack, never by recursion: the parse bounds
+nesting already, and this keeps any input from exhausting Python's stack.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import cache
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.footnote import footnote_plugin
+from markdown_it.token import Token
+
+from build_tools.content.markdown import break_neighbours, image_alt, parse, written_src
 
 # Quotes are left to Typst's smart quotes, which set “” ‘’ for Chinese text.
 _SPECIAL = frozenset("\\#*_`$<>@[]~=-+/")
@@ -37,13 +41,24 @@ def string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-@cache
-def _parser() -> MarkdownIt:
-    # html=False: raw HTML in a body is text here, as on the site.
-    return MarkdownIt("commonmark", {"html": False}).use(footnote_plugin).enable("table")
-
-
 ImageResolver = Callable[[str, str], str | None]  # (src, alt) → Typst call or None
+
+
+@dataclass(slots=True)
+class _Open:
+    """A container being written: its kind and what has been written inside it."""
+
+    kind: str
+    parts: list[str] = field(default_factory=list)
+    columns: int = 0  # for a table: the widest row so far
+
+
+def _kind(token: Token) -> str:
+    return token.type.rsplit("_", 1)[0]
+
+
+def _footnote_key(token: Token) -> str:
+    return str(token.meta.get("label", token.meta.get("id")))
 
 
 class _Renderer:
@@ -52,96 +67,126 @@ class _Renderer:
         self.footnotes: dict[str, str] = {}
 
     def render(self, markdown: str) -> str:
-        tokens = _parser().parse(markdown)
-        tree = SyntaxTreeNode(tokens)
-        for node in tree.walk():
-            if node.type == "footnote":
-                label = str(node.meta.get("label", node.meta.get("id")))
-                self.footnotes[label] = self.blocks(node.children).strip()
-        return self.blocks(tree.children)
+        tokens = parse(markdown).tokens
+        # Footnote texts come last in the stream but are printed where they are referred
+        # to: render them first.
+        main: list[Token] = []
+        note: list[Token] | None = None
+        key = ""
+        for token in tokens:
+            if token.type == "footnote_open":
+                note, key = [], _footnote_key(token)
+            elif token.type == "footnote_close" and note is not None:
+                self.footnotes[key] = self.blocks(note).strip()
+                note = None
+            elif note is not None:
+                note.append(token)
+            elif not token.type.startswith("footnote_block"):
+                main.append(token)
+        return self.blocks(main)
 
-    def blocks(self, nodes: list[SyntaxTreeNode]) -> str:
-        return "".join(self.block(node) for node in nodes)
+    # -- blocks ---------------------------------------------------------------------------
+    def blocks(self, tokens: Sequence[Token]) -> str:
+        stack = [_Open("root")]
+        for token in tokens:
+            if token.nesting == 1:
+                stack.append(_Open(_kind(token)))
+            elif token.nesting == -1 and len(stack) > 1:
+                done = stack.pop()
+                stack[-1].parts.append(self.close(done, stack))
+            elif token.type == "inline":
+                stack[-1].parts.append(self.inline(token.children or []))
+            else:
+                stack[-1].parts.append(self.leaf(token))
+        while len(stack) > 1:  # never for markdown-it's balanced stream; but never lose text
+            done = stack.pop()
+            stack[-1].parts.append(self.close(done, stack))
+        return "".join(stack[0].parts)
 
-    def block(self, node: SyntaxTreeNode) -> str:
-        kind = node.type
+    def leaf(self, token: Token) -> str:
+        if token.type in ("code_block", "fence"):
+            return f"#raw({string(token.content.rstrip())}, block: true)\n\n"
+        if token.type == "hr":
+            return "#section-break()\n\n"
+        if token.type == "html_block":
+            return escape(token.content.strip()) + "\n\n"
+        return ""  # footnote anchors: a printed footnote needs no way back
+
+    def close(self, done: _Open, stack: list[_Open]) -> str:
+        inner = "".join(done.parts)
+        kind = done.kind
         if kind == "paragraph":
-            inline = self.inline_of(node)
-            return inline + "\n\n" if inline.strip() else ""
+            return inner + "\n\n" if inner.strip() else ""
         if kind == "heading":
-            return f"#subheading[{self.inline_of(node)}]\n\n"
+            return f"#subheading[{inner}]\n\n"
         if kind == "blockquote":
-            return f"#blockquote[{self.blocks(node.children).strip()}]\n\n"
+            return f"#blockquote[{inner.strip()}]\n\n"
+        if kind == "list_item":
+            return f"[{inner.strip()}]"
         if kind in ("bullet_list", "ordered_list"):
             function = "list" if kind == "bullet_list" else "enum"
-            items = ", ".join(f"[{self.blocks(item.children).strip()}]" for item in node.children)
-            return f"#{function}({items})\n\n"
-        if kind in ("code_block", "fence"):
-            return f"#raw({string(node.content.rstrip())}, block: true)\n\n"
-        if kind == "hr":
-            return "#section-break()\n\n"
-        if kind in ("footnote_block", "footnote"):
-            return ""
+            return f"#{function}({', '.join(done.parts)})\n\n"
+        if kind in ("th", "td"):
+            return f"[{inner}]"
+        if kind == "tr":
+            table = next((o for o in reversed(stack) if o.kind == "table"), None)
+            if table is not None:
+                table.columns = max(table.columns, len(done.parts))
+            return ", ".join(done.parts)
+        if kind in ("thead", "tbody"):
+            return ", ".join(p for p in done.parts if p)
         if kind == "table":
-            return self.table(node)
-        if kind == "html_block":
-            return escape(node.content.strip()) + "\n\n"
-        return self.blocks(node.children)
+            cells = ", ".join(p for p in done.parts if p)
+            return f"#booklet-table({max(done.columns, 1)}, {cells})\n\n"
+        return inner
 
-    def table(self, node: SyntaxTreeNode) -> str:
-        rows = [row for section in node.children for row in section.children]
-        columns = max((len(row.children) for row in rows), default=1)
-        cells = ", ".join(f"[{self.inline_of(cell)}]" for row in rows for cell in row.children)
-        return f"#booklet-table({columns}, {cells})\n\n"
-
-    def inline_of(self, node: SyntaxTreeNode) -> str:
-        out = []
-        for child in node.children:
-            out.append(
-                self.inline(child.children) if child.type == "inline" else self.inline([child])
-            )
-        return "".join(out)
-
-    def inline(self, nodes: list[SyntaxTreeNode]) -> str:
-        parts: list[str] = []
-        for i, node in enumerate(nodes):
+    # -- inline ---------------------------------------------------------------------------
+    def inline(self, children: Sequence[Token]) -> str:
+        stack = [_Open("root")]
+        for i, node in enumerate(children):
             kind = node.type
+            if node.nesting == 1:
+                stack.append(_Open(_kind(node)))
+                continue
+            if node.nesting == -1:
+                if len(stack) > 1:
+                    done = stack.pop()
+                    stack[-1].parts.append(self.close_inline(done))
+                continue
+            out = stack[-1].parts
             if kind == "text":
-                parts.append(escape(_keep_together(node.content)))
+                out.append(escape(_keep_together(node.content)))
             elif kind == "softbreak":
-                before = nodes[i - 1].content[-1:] if i and nodes[i - 1].type == "text" else ""
-                after = (
-                    nodes[i + 1].content[:1]
-                    if i + 1 < len(nodes) and nodes[i + 1].type == "text"
-                    else ""
-                )
+                before, after = break_neighbours(children, i)
                 # A line break inside a Chinese paragraph is no space at all.
-                parts.append("" if _CJK.match(before or " ") or _CJK.match(after or " ") else " ")
+                cjk = _CJK.match(before[-1:] or " ") or _CJK.match(after[:1] or " ")
+                out.append("" if cjk else " ")
             elif kind == "hardbreak":
-                parts.append("#linebreak()")
-            elif kind == "strong":
-                parts.append(f"#strong[{self.inline(node.children)}]")
-            elif kind == "em":
-                parts.append(f"#emph[{self.inline(node.children)}]")
+                out.append("#linebreak()")
             elif kind == "code_inline":
-                parts.append(f"#raw({string(node.content)})")
-            elif kind == "link":
-                parts.append(self.inline(node.children))
+                out.append(f"#raw({string(node.content)})")
             elif kind == "image":
-                alt = "".join(c.content for c in node.children) if node.children else node.content
-                call = self.images(str(node.attrs.get("src", "")), alt)
+                call = self.images(written_src(node), image_alt(node))
                 if call:
-                    parts.append(call)
+                    out.append(call)
             elif kind == "footnote_ref":
-                label = str(node.meta.get("label", node.meta.get("id")))
-                parts.append(f"#footnote[{self.footnotes.get(label, '')}]")
-            elif kind == "html_inline":
-                parts.append(escape(node.content))
-            elif node.children:
-                parts.append(self.inline(node.children))
+                out.append(f"#footnote[{self.footnotes.get(_footnote_key(node), '')}]")
             elif node.content:
-                parts.append(escape(node.content))
-        return "".join(parts)
+                out.append(escape(node.content))  # raw HTML among them: printed as text
+        while len(stack) > 1:
+            done = stack.pop()
+            stack[-1].parts.append(self.close_inline(done))
+        return "".join(stack[0].parts)
+
+    def close_inline(self, done: _Open) -> str:
+        inner = "".join(done.parts)
+        if done.kind == "strong":
+            return f"#strong[{inner}]"
+        if done.kind == "em":
+            return f"#emph[{inner}]"
+        if done.kind == "s":
+            return f"#strike[{inner}]"
+        return inner  # a link: its text (see the module's docstring)
 
 
 def to_typst(markdown: str, images: ImageResolver = lambda src, alt: None) -> str:

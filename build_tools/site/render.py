@@ -1,110 +1,168 @@
-"""Markdown bodies to safe HTML.
+"""Markdown bodies to safe HTML, from the one parse of `content/markdown.py`.
 
-Bodies are rendered here, once, with raw HTML turned off: an editor's `<script>` comes
-out as text (the check reports it too). Links may not use `javascript:`-like schemes,
-and images are swapped for their published, resized variants.
+The HTML is markdown-it's own rendering of the shared token stream, with what the site
+decides on top: raw HTML comes out as text (the check reports it too), links the check
+calls unsafe come out as their text only, images become figures pointing at their
+published, resized variants, and footnotes take the markup MkDocs Material styles.
 """
 
 from __future__ import annotations
 
-import re
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from typing import Any
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
+from build_tools.content.markdown import (
+    LinkProblem,
+    image_alt,
+    joins_across_break,
+    link_problem,
+    parse,
+    parser_options,
+    written_src,
+)
+from build_tools.content.media import MediaRef
 from build_tools.site import urls
 from build_tools.site.images import ImageCatalog
 
-_SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|/|\.|[^:]*$)", re.I)
+MediaResolve = Callable[[str, str], MediaRef]  # (written_in, src) → the corpus's answer
+
+_Tokens = Sequence[Token]
+_Env = dict[str, Any]
 
 
-@dataclass(slots=True)
-class RenderContext:
-    page_url: str
-    source_file: Path  # the file the Markdown was written in (image paths are relative to it)
+def _footnote_key(token: Token) -> str:
+    label = token.meta.get("label")
+    return str(label) if label is not None else str(token.meta.get("id", 0) + 1)
 
 
-class _Sanitize(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, renderer: BodyRenderer) -> None:
-        super().__init__(md)
-        self.renderer = renderer
+class _SiteHTML(RendererHTML):
+    """markdown-it's HTML rules, walked over the flat token stream (no recursion), with the
+    site's rules for what content may not do. Per-call state lives in `env`."""
 
-    def run(self, root: ET.Element) -> None:
-        ctx = self.renderer.context
-        for parent in list(root.iter()):
-            for i, child in enumerate(list(parent)):
-                if child.tag == "a":
-                    href = child.get("href", "")
-                    if not _SAFE_SCHEME.match(href.strip()):
-                        child.set("href", "#")
-                elif child.tag == "img" and ctx is not None:
-                    figure = self.renderer.figure_for(child)
-                    if parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip():
-                        parent.tag, parent.attrib = "figure", {"class": "culture-figure"}
-                        parent.remove(child)
-                        for element in figure:
-                            parent.append(element)
-                    else:
-                        parent.remove(child)
-                        parent.insert(i, figure[0])
-
-
-class _NoRawHtml(Extension):
-    def __init__(self, renderer: BodyRenderer) -> None:
+    def __init__(self, body: BodyRenderer) -> None:
         super().__init__()
-        self.renderer = renderer
+        self.body = body
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_Sanitize(md, self.renderer), "culture_sanitize", 1)
+    # -- what content may not do ---------------------------------------------------------
+    def html_block(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        return f"<p>{escapeHtml(tokens[idx].content.rstrip())}</p>\n"
+
+    def html_inline(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        return escapeHtml(tokens[idx].content)
+
+    def link_open(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        unsafe = link_problem(str(tokens[idx].attrs.get("href", ""))) is LinkProblem.UNSAFE
+        env["links"].append(unsafe)
+        return "" if unsafe else self.renderToken(tokens, idx, options, env)
+
+    def link_close(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        unsafe = env["links"].pop() if env["links"] else False
+        return "" if unsafe else self.renderToken(tokens, idx, options, env)
+
+    def softbreak(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        # As in the search text: a wrapped line inside Chinese text is no space.
+        return "" if joins_across_break(tokens, idx) else "\n"
+
+    # -- images ----------------------------------------------------------------------------
+    def paragraph_open(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        if _stands_alone(tokens, idx):
+            env["figure"] = True
+            return '<figure class="culture-figure">'
+        return self.renderToken(tokens, idx, options, env)
+
+    def paragraph_close(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        if env.pop("figure", False):
+            return "</figure>\n"
+        return self.renderToken(tokens, idx, options, env)
+
+    def image(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        token = tokens[idx]
+        alt = image_alt(token)
+        img = self.body.img(written_src(token), alt, env["page_url"], env["written_in"])
+        if env.get("figure") and alt:
+            return f"{img}<figcaption>{escapeHtml(alt)}</figcaption>"
+        return img
+
+    # -- footnotes, as Python-Markdown wrote them (the theme's styles expect this) --------
+    def footnote_ref(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        token = tokens[idx]
+        key = escapeHtml(_footnote_key(token))
+        sub = token.meta.get("subId", 0)
+        ref_id = f"fnref:{key}" if not sub else f"fnref{sub + 1}:{key}"
+        number = token.meta.get("id", 0) + 1
+        return f'<sup id="{ref_id}"><a class="footnote-ref" href="#fn:{key}">{number}</a></sup>'
+
+    def footnote_block_open(
+        self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env
+    ) -> str:
+        return '<div class="footnote">\n<hr />\n<ol>\n'
+
+    def footnote_block_close(
+        self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env
+    ) -> str:
+        return "</ol>\n</div>\n"
+
+    def footnote_open(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        return f'<li id="fn:{escapeHtml(_footnote_key(tokens[idx]))}">\n'
+
+    def footnote_close(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        return "</li>\n"
+
+    def footnote_anchor(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        token = tokens[idx]
+        key = escapeHtml(_footnote_key(token))
+        sub = token.meta.get("subId", 0)
+        ref_id = f"fnref:{key}" if not sub else f"fnref{sub + 1}:{key}"
+        return f'&#160;<a class="footnote-backref" href="#{ref_id}" title="返回正文">&#8617;</a>'
+
+
+def _stands_alone(tokens: _Tokens, idx: int) -> bool:
+    """A paragraph holding one image and nothing else: shown as a figure with a caption."""
+    if tokens[idx].hidden or idx + 1 >= len(tokens) or tokens[idx + 1].type != "inline":
+        return False
+    children = [
+        c
+        for c in tokens[idx + 1].children or []
+        if not (c.type == "text" and not c.content.strip()) and c.type != "softbreak"
+    ]
+    return len(children) == 1 and children[0].type == "image"
 
 
 class BodyRenderer:
-    def __init__(self, images: ImageCatalog) -> None:
+    def __init__(self, images: ImageCatalog, resolve: MediaResolve) -> None:
         self.images = images
-        self.context: RenderContext | None = None
-        self._md = markdown.Markdown(
-            extensions=["footnotes", "tables", "sane_lists", "fenced_code", _NoRawHtml(self)],
-            extension_configs={"footnotes": {"BACKLINK_TITLE": "返回正文"}},
-            output_format="html",
-        )
+        self.resolve = resolve
+        self._html = _SiteHTML(self)
 
-    def render(self, text: str, page_url: str, source_file: Path) -> Markup:
-        self.context = RenderContext(page_url, source_file)
-        try:
-            self._md.reset()
-            return Markup(self._md.convert(text))
-        finally:
-            self.context = None
+    def render(self, text: str, page_url: str, written_in: str) -> Markup:
+        """The HTML of a Markdown text written in `written_in` (relative to the project
+        root, as the media resolver takes it), for the page at `page_url`."""
+        env: _Env = {"page_url": page_url, "written_in": written_in, "links": []}
+        return Markup(self._html.render(parse(text).tokens, parser_options(), env))
 
-    def figure_for(self, img: ET.Element) -> list[ET.Element]:
-        """`<img>` (and a caption from its alt text) pointing at the published variants."""
-        assert self.context is not None
-        alt = img.get("alt", "")
-        src = img.get("src", "")
-        published = None
-        if "://" not in src and not src.startswith(("/", "data:")):
-            published = self.images.publish(self.context.source_file.parent / src)
-        new = ET.Element("img", {"alt": alt, "loading": "lazy", "decoding": "async"})
+    def img(self, src: str, alt: str, page_url: str, written_in: str) -> str:
+        """`<img>` pointing at the published variants of a body image."""
+        ref = self.resolve(written_in, src)
+        published = self.images.publish(ref.path) if ref.ok and ref.path else None
+        attrs: dict[str, str] = {"alt": alt, "loading": "lazy", "decoding": "async"}
         if published is None:
-            new.set("src", "")  # the check has reported it; never load from elsewhere
-            new.set("class", "culture-missing-image")
+            # The check has reported it; never load from elsewhere.
+            attrs |= {"src": "", "class": "culture-missing-image"}
         else:
-            page = self.context.page_url
-            new.set("src", urls.relative(page, published.default.url))
-            new.set(
-                "srcset",
-                ", ".join(f"{urls.relative(page, v.url)} {v.width}w" for v in published.variants),
-            )
-            new.set("sizes", "(max-width: 600px) 100vw, 720px")
-            new.set("width", str(published.default.width))
-            new.set("height", str(published.default.height))
-        caption = ET.Element("figcaption")
-        caption.text = alt
-        return [new, caption] if alt else [new]
+            rel = urls.relative
+            attrs |= {
+                "src": rel(page_url, published.default.url),
+                "srcset": ", ".join(
+                    f"{rel(page_url, v.url)} {v.width}w" for v in published.variants
+                ),
+                "sizes": "(max-width: 600px) 100vw, 720px",
+                "width": str(published.default.width),
+                "height": str(published.default.height),
+            }
+        return "<img" + "".join(f' {k}="{escapeHtml(v)}"' for k, v in attrs.items()) + " />"
