@@ -44,6 +44,8 @@ _MAX_NESTING = 2 * NESTING_LIMIT + 4
 # Bodies are cached by text: every check and output of one build reads the same parse.
 # Bounded, since a 10,000-story corpus would otherwise keep every token list alive.
 _CACHE_SIZE = 2048
+# Parses a hostile text may cost at most, on top of the first (see `parse`).
+_REPARSES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +176,9 @@ def control_characters(markdown: str) -> list[Control]:
 # Openers that make a layer a reader would count; list items and paragraphs do not.
 _BLOCK_LAYERS = frozenset({"bullet_list", "ordered_list", "blockquote"})
 _INLINE_LAYERS = frozenset({"em", "strong", "s", "link"})
-# Container markers at the start of a line, for the depth of what the parser cut off.
+# Container markers at the start of a line (`> `, `- `, `1. `): one layer each.
 _MARKER = re.compile(r"[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))")
+_MARKER_RUN = re.compile(f"^(?:{_MARKER.pattern}){{{NESTING_LIMIT + 1},}}", re.M)
 _LAYER_CHARS = "*_>-+[.)"
 
 
@@ -183,39 +186,66 @@ def _layer(token: Token) -> str:
     return token.type.rsplit("_", 1)[0]
 
 
-def _markers_at_start(line: str) -> int:
-    count, pos = 0, 0
-    while match := _MARKER.match(line, pos):
-        if match.end() == pos:
-            break
-        count, pos = count + 1, match.end()
-    return count
+def _marker_ends(line: str) -> list[int]:
+    ends, pos = [], 0
+    while (match := _MARKER.match(line, pos)) and match.end() > pos:
+        pos = match.end()
+        ends.append(pos)
+    return ends
 
 
-def _bound(tokens: list[Token], text: str) -> Nesting:
-    """The deepest nesting of the text; inline layers deeper than NESTING_LIMIT are
-    flattened in place (their text kept), so that every rendering stays shallow."""
+def _shorten_marker_runs(text: str) -> tuple[str, dict[int, int]]:
+    """The text with every run of more than NESTING_LIMIT container markers at a line's
+    start cut to NESTING_LIMIT + 1, and the marker count of each line so cut.
+
+    markdown-it's own guard, met inside such a run, skips the whole rest of the body: the
+    words after it would vanish from the page and from the check. Cut short, the run is
+    still too deep (and reported with its real count), and what follows parses normally."""
+    if not _MARKER_RUN.search(text):
+        return text, {}
+    lines = text.split("\n")
+    counts: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if _MARKER_RUN.match(line):
+            ends = _marker_ends(line)
+            counts[i + 1] = len(ends)
+            lines[i] = line[: ends[NESTING_LIMIT]] + line[ends[-1] :]
+    return "\n".join(lines), counts
+
+
+def _strip_line(text: str, row: int) -> str:
+    """The text with line `row` (1-based) stripped of its indentation and markers."""
+    lines = text.split("\n")
+    ends = _marker_ends(lines[row - 1])
+    lines[row - 1] = lines[row - 1][ends[-1] if ends else 0 :].lstrip()
+    return "\n".join(lines)
+
+
+def _bound(tokens: list[Token], counts: dict[int, int]) -> tuple[Nesting, int | None]:
+    """The deepest nesting of the text, and the line where markdown-it's guard cut a block
+    short (None when it did not). Inline layers deeper than NESTING_LIMIT are flattened
+    in place (their text kept), so that every rendering stays shallow."""
     depth, deepest, line = 0, 0, 1
-    cut: int | None = None  # a line where markdown-it's guard dropped the rest of a block
+    cut: int | None = None
     for token in tokens:
+        row = token.map[0] + 1 if token.map else line
         if token.nesting == 1 and _layer(token) in _BLOCK_LAYERS:
             depth += 1
-            if depth > deepest:
-                deepest, line = depth, (token.map[0] + 1 if token.map else line)
+            # A shortened run: its real count, not what is left of it.
+            here = max(depth, counts.get(row, 0)) if depth > NESTING_LIMIT else depth
+            if here > deepest:
+                deepest, line = here, row
         elif token.nesting == -1 and _layer(token) in _BLOCK_LAYERS:
             depth -= 1
         if token.level >= _MAX_NESTING - 1 and token.map and cut is None:
-            cut = token.map[0] + 1
+            cut = row
         if token.type == "inline" and token.children:
             inner = _flatten(token, depth)
             if inner > deepest:
-                deepest, line = inner, (token.map[0] + 1 if token.map else line)
+                deepest, line = inner, row
     if cut is not None:
-        # What lay beyond the guard was never parsed: count its markers instead.
-        lines = text.split("\n")
-        markers = _markers_at_start(lines[cut - 1]) if cut <= len(lines) else 0
-        deepest, line = max(deepest, markers, _MAX_NESTING // 2), cut
-    return Nesting(deepest, line)
+        deepest, line = max(deepest, _MAX_NESTING // 2), cut
+    return Nesting(deepest, line), cut
 
 
 def _flatten(inline: Token, depth: int) -> int:
@@ -284,9 +314,20 @@ class MarkdownDoc:
 @lru_cache(maxsize=_CACHE_SIZE)
 def parse(markdown: str) -> MarkdownDoc:
     """The one parse of a Markdown text (cached per text)."""
-    text = _CONTROL.sub("", _newlines(markdown))
+    text, counts = _shorten_marker_runs(_CONTROL.sub("", _newlines(markdown)))
     tokens = _parser().parse(text)
-    return MarkdownDoc(text, tokens, _bound(tokens, text))
+    found, cut = _bound(tokens, counts)
+    # Nesting built up over several lines (by indentation) can still meet the guard: take
+    # that line out of the nesting and parse again, so that nothing after it is lost.
+    for _ in range(_REPARSES):
+        if cut is None:
+            break
+        stripped = _strip_line(text, cut)
+        if stripped == text:  # nesting opened inside the line (`[^1]: > > …`): keep the cut
+            break
+        text, tokens = stripped, _parser().parse(stripped)
+        cut = _bound(tokens, counts)[1]
+    return MarkdownDoc(text, tokens, found)
 
 
 def image_alt(token: Token) -> str:

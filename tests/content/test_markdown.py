@@ -178,6 +178,26 @@ def test_hostile_nesting_is_measured_where_it_is(text, depth):
     assert found.depth > NESTING_LIMIT
 
 
+def test_what_follows_a_hostile_line_is_still_read():
+    text = "- " * 500 + "深处\n\n后文有[链接](javascript:alert(1))。\n"
+    assert "后文有链接。" in plain_text(text)
+    assert [(link.line, link.problem) for link in links(text)] == [(3, LinkProblem.UNSAFE)]
+
+
+def test_nesting_by_indentation_is_caught_and_what_follows_kept():
+    text = (
+        "".join("  " * i + "- 层\n" for i in range(60)) + "\n后文有[链接](javascript:alert(1))。\n"
+    )
+    found = too_deep(text)
+    assert found is not None and found.depth > NESTING_LIMIT
+    assert "后文有链接。" in plain_text(text)
+    assert [link.problem for link in links(text)] == [LinkProblem.UNSAFE]
+
+
+def test_a_long_thematic_break_is_no_nesting():
+    assert too_deep("* " * 100 + "\n\n文字") is None
+
+
 def _with_little_stack(frames: int, run: Callable[[], T]) -> T:
     """Run `run` with only `frames` frames left below Python's recursion limit, as deep
     inside MkDocs or a booklet job it might be."""
@@ -199,8 +219,9 @@ def _with_little_stack(frames: int, run: Callable[[], T]) -> T:
         "[" * 500 + "深处" + "]" * 500,
         "[深" * 300 + "](x)" * 300 + "处",
         "注[^1]\n\n[^1]: " + "> " * 500 + "深处",
+        "".join("  " * i + "- 层\n" for i in range(200)),
     ],
-    ids=["list", "quote", "mixed", "stars", "brackets", "links", "footnote"],
+    ids=["list", "quote", "mixed", "stars", "brackets", "links", "footnote", "indented"],
 )
 def test_no_nesting_exhausts_the_stack_anywhere(text, tmp_path):
     # Measured: the renderings need about 150 frames at most, the tree about 190.
