@@ -1,4 +1,9 @@
-"""Ids: the file-name rule, aliases that collide, and well-formed vocabularies."""
+"""Ids: the file-name rule, aliases that collide, and well-formed vocabularies.
+
+Items whose front matter has other errors (partial items) are checked too. Ids and
+aliases are only ever compared here, never made into paths: URLs are built from them
+later, by writers that refuse a path leaving their folder.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +25,16 @@ def _id_hint(value: str) -> str:
 _RULE = "只能用小写字母、数字和单个连字符（如 first-shovel-1953）"
 
 
+_KINDS = ("story", "craftsman", "hall", "panel", "collection")
+
+
+def _loaded(corpus: Corpus) -> Iterator[Item]:
+    for kind in _KINDS:
+        yield from corpus.loaded(kind)
+
+
 def check_item_ids(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
-    for item in corpus.items():
+    for item in _loaded(corpus):
         if not ID_RE.match(item.id):
             where = Location(item.origin.path, 1, 1)
             what = "展厅文件夹名" if item.kind == "hall" else "文件名"
@@ -32,7 +45,8 @@ def check_item_ids(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
 def _peers(corpus: Corpus, item: Item) -> dict[str, Item]:
     """Items whose ids share a URL space with `item`'s."""
     if isinstance(item, Panel):
-        return {panel.id: panel for panel in corpus.halls[item.hall].panels}
+        hall = corpus.halls.get(item.hall)
+        return {panel.id: panel for panel in hall.panels} if hall else {}
     return {
         "story": corpus.stories,
         "craftsman": corpus.craftsmen,
@@ -43,8 +57,8 @@ def _peers(corpus: Corpus, item: Item) -> dict[str, Item]:
 
 def check_aliases(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
     seen: dict[tuple[str, str], Item] = {}
-    for item in corpus.items():
-        aliases: list[str] = getattr(item, "aliases", [])
+    for item in _loaded(corpus):
+        aliases: list[str] = getattr(item, "aliases", None) or []
         if not aliases:
             continue
         peers = _peers(corpus, item)
@@ -83,9 +97,9 @@ def check_vocabularies(corpus: Corpus, settings: Settings) -> Iterator[Diagnosti
         if not ID_RE.match(theme.slug):
             message = f"主题 slug“{theme.slug}”不符合规则：{_RULE}{_id_hint(theme.slug)}"
             yield diagnostic("E-ID-INVALID", theme.origin.at("slug"), message)
-    for hall in corpus.halls.values():
+    for hall in corpus.loaded("hall"):
         seen: dict[str, int] = {}
-        for i, zone in enumerate(hall.zones):
+        for i, zone in enumerate(getattr(hall, "zones", None) or []):
             where = hall.origin.at("zones", i, "id")
             if not ID_RE.match(zone.id):
                 message = f"单元 id“{zone.id}”不符合规则：{_RULE}{_id_hint(zone.id)}"

@@ -1,7 +1,12 @@
-"""Exhibition halls: tour numbers, exhibit data, text budgets and narration time."""
+"""Exhibition halls: tour numbers, exhibit data, text budgets and narration time.
+
+Panels whose front matter has other errors (partial panels, and the panels of a hall
+whose hall.yml has errors) are checked too, for the fields that validated.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from build_tools.config import Settings
@@ -12,35 +17,50 @@ from build_tools.diagnostics import Diagnostic, Location, diagnostic
 
 
 def check_panels(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
-    for hall in corpus.halls.values():
-        yield from _numbers(hall)
-        yield from _empty_zones(hall)
-        for panel in hall.panels:
-            yield from _exhibit(panel)
+    by_hall: defaultdict[str, list[Panel]] = defaultdict(list)
+    for panel in corpus.loaded("panel"):
+        assert isinstance(panel, Panel)
+        by_hall[panel.hall].append(panel)
+    for hall in corpus.loaded("hall"):
+        assert isinstance(hall, Hall)
+        panels = by_hall.get(hall.id, [])
+        yield from _numbers(hall, panels)
+        yield from _empty_zones(hall, panels)
+    partial = {id(item) for item in corpus.partial.values()}
+    for panels in by_hall.values():
+        for panel in panels:
+            yield from _exhibit(panel, id(panel) in partial)
             yield from _budgets(panel, settings)
             yield from _narration(panel, settings)
 
 
-def _numbers(hall: Hall) -> Iterator[Diagnostic]:
+def _numbers(hall: Hall, panels: list[Panel]) -> Iterator[Diagnostic]:
     seen: dict[str, Panel] = {}
-    for panel in sorted(hall.panels, key=lambda p: p.origin.path):
+    for panel in sorted(panels, key=lambda p: p.origin.path):
+        if not panel.number:
+            continue
         first = seen.setdefault(panel.number.upper(), panel)
         if first is not panel:
             message = (
-                f"展板编号“{panel.number}”在展厅“{hall.name}”中重复，{first.origin.path} 已经使用"
+                f"展板编号“{panel.number}”在展厅“{hall.name or hall.id}”中重复，"
+                f"{first.origin.path} 已经使用"
             )
             yield diagnostic("E-PANEL-NUMBER-DUPLICATE", panel.origin.at("number"), message)
 
 
-def _empty_zones(hall: Hall) -> Iterator[Diagnostic]:
-    used = {panel.zone for panel in hall.panels}
+def _empty_zones(hall: Hall, panels: list[Panel]) -> Iterator[Diagnostic]:
+    if not hall.zones or any(panel.zone is None for panel in panels):
+        return  # a panel whose zone is not known may be the one in the "empty" zone
+    used = {panel.zone for panel in panels}
     for i, zone in enumerate(hall.zones):
         if zone.id not in used:
             message = f"单元“{zone.title}”（{zone.id}）还没有展板"
             yield diagnostic("W-HALL-EMPTY-ZONE", hall.origin.at("zones", i, "id"), message)
 
 
-def _exhibit(panel: Panel) -> Iterator[Diagnostic]:
+def _exhibit(panel: Panel, partial: bool) -> Iterator[Diagnostic]:
+    if partial and panel.origin.source_map.key(("exhibit",)) is not None:
+        return  # written, but wrong: reported where it is written
     if panel.panel_kind == "exhibit" and panel.exhibit is None:
         message = "展品说明（kind: exhibit）必须有 exhibit 字段，至少写出展品名称 name"
         yield diagnostic("E-PANEL-EXHIBIT-MISSING", panel.origin.at("kind"), message)
@@ -48,10 +68,12 @@ def _exhibit(panel: Panel) -> Iterator[Diagnostic]:
 
 def _budgets(panel: Panel, settings: Settings) -> Iterator[Diagnostic]:
     budgets = settings.panel_budgets
-    title_length = count_characters(panel.title)
+    title_length = count_characters(panel.title or "")
     if title_length > budgets.title:
         message = f"展板标题有 {title_length} 个字，超过预算 {budgets.title} 个字"
         yield diagnostic("E-PANEL-TOO-LONG", panel.origin.at("title"), message)
+    if panel.panel_kind is None:
+        return
     limit = getattr(budgets, panel.panel_kind)
     length = count_characters(plain_text(panel.body.markdown))
     if length > limit:

@@ -1,5 +1,9 @@
 """References between items: every id must exist, and published items may only point at
-published ones (anything else is a dead link in production)."""
+published ones (anything else is a dead link in production).
+
+Partial items (front matter with errors) are checked too, for the fields that validated:
+a field that did not is None and was reported where it is written.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,21 @@ from collections.abc import Iterator
 
 from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
-from build_tools.content.model import STATUS_LABELS, Craftsman, Item, Origin
+from build_tools.content.model import (
+    STATUS_LABELS,
+    Craftsman,
+    Hall,
+    Item,
+    Origin,
+    Panel,
+    Story,
+)
 from build_tools.diagnostics import Diagnostic, diagnostic
 from build_tools.suggest import closest, closest_by_names, did_you_mean
 
 
 def _unit_ref(corpus: Corpus, value: str, origin: Origin, *path: str | int) -> Iterator[Diagnostic]:
-    if value in corpus.units:
+    if value in corpus.units or corpus.is_broken("unit", value):
         return
     names = corpus.unit_names()
     options = closest_by_names(value, names)
@@ -26,7 +38,7 @@ def _unit_ref(corpus: Corpus, value: str, origin: Origin, *path: str | int) -> I
 
 
 def _theme_ref(corpus: Corpus, value: str, origin: Origin, index: int) -> Iterator[Diagnostic]:
-    if value in corpus.themes:
+    if value in corpus.themes or corpus.is_broken("theme", value):
         return
     by_slug = corpus.theme_slugs()
     if value in by_slug:
@@ -65,63 +77,81 @@ def item_reference_problem(
     return f"未知的{what} id“{value}”{did_you_mean(options, described)}"
 
 
+def _values(item: Item, field: str) -> list[str]:
+    """A list field of a valid or partial item (a partial item's bad field is None)."""
+    return getattr(item, field, None) or []
+
+
 def check_references(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
     for unit in corpus.units.values():
         if unit.parent and unit.parent not in corpus.units:
             yield from _unit_ref(corpus, unit.parent, unit.origin, "parent")
-    for story in corpus.stories.values():
+    for story in corpus.loaded("story"):
+        assert isinstance(story, Story)
         if story.unit:
             yield from _unit_ref(corpus, story.unit, story.origin, "unit")
-        for i, theme in enumerate(story.themes):
+        themes = _values(story, "themes")
+        for i, theme in enumerate(themes):
             yield from _theme_ref(corpus, theme, story.origin, i)
-            if theme in story.themes[:i]:
+            if theme in themes[:i]:
                 message = f"主题“{theme}”写了两次"
                 yield diagnostic("W-FIELD-DUPLICATE-ENTRY", story.origin.at("themes", i), message)
-        for i, cid in enumerate(story.craftsmen):
+        for i, cid in enumerate(_values(story, "craftsmen")):
             problem = item_reference_problem(corpus, cid, craftsmen_only=True)
             if problem:
                 yield diagnostic("E-REF-CRAFTSMAN", story.origin.at("craftsmen", i), problem)
-    for craftsman in corpus.craftsmen.values():
-        yield from _unit_ref(corpus, craftsman.unit, craftsman.origin, "unit")
-    for hall in corpus.halls.values():
-        zones = {zone.id: zone.title for zone in hall.zones}
-        for panel in hall.panels:
-            if panel.zone not in zones:
-                by_name = {zid: [title] for zid, title in zones.items()}
-                options = closest_by_names(panel.zone, by_name)
-                message = (
-                    f"展厅“{hall.name}”中没有单元“{panel.zone}”"
-                    f"（可用：{'、'.join(zones)}）{did_you_mean(options, zones)}"
-                )
-                yield diagnostic("E-REF-ZONE", panel.origin.at("zone"), message)
-            for i, rid in enumerate(panel.related):
-                problem = item_reference_problem(corpus, rid)
-                if problem:
-                    yield diagnostic("E-REF-ITEM", panel.origin.at("related", i), problem)
-    for collection in corpus.collections.values():
-        for i, iid in enumerate(collection.items):
+    for craftsman in corpus.loaded("craftsman"):
+        assert isinstance(craftsman, Craftsman)
+        if craftsman.unit:
+            yield from _unit_ref(corpus, craftsman.unit, craftsman.origin, "unit")
+    for panel in corpus.loaded("panel"):
+        assert isinstance(panel, Panel)
+        yield from _zone_ref(corpus, panel)
+        for i, rid in enumerate(_values(panel, "related")):
+            problem = item_reference_problem(corpus, rid)
+            if problem:
+                yield diagnostic("E-REF-ITEM", panel.origin.at("related", i), problem)
+    for collection in corpus.loaded("collection"):
+        for i, iid in enumerate(_values(collection, "items")):
             problem = item_reference_problem(corpus, iid)
             if problem:
                 yield diagnostic("E-REF-ITEM", collection.origin.at("items", i), problem)
 
 
+def _zone_ref(corpus: Corpus, panel: Panel) -> Iterator[Diagnostic]:
+    hall = corpus.halls.get(panel.hall) or corpus.partial.get(("hall", panel.hall))
+    if not isinstance(hall, Hall) or not hall.zones or not panel.zone:
+        return  # a hall.yml that did not say its zones is reported there
+    zones = {zone.id: zone.title for zone in hall.zones}
+    if panel.zone not in zones:
+        by_name = {zid: [title] for zid, title in zones.items()}
+        options = closest_by_names(panel.zone, by_name)
+        message = (
+            f"展厅“{hall.name or hall.id}”中没有单元“{panel.zone}”"
+            f"（可用：{'、'.join(zones)}）{did_you_mean(options, zones)}"
+        )
+        yield diagnostic("E-REF-ZONE", panel.origin.at("zone"), message)
+
+
 def check_unpublished_targets(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
     """A published item linking to a draft or review item makes a dead link in production."""
-    sources: list[tuple[Item, str, list[str]]] = []
-    for story in corpus.stories.values():
-        if story.is_published:
-            sources.append((story, "craftsmen", story.craftsmen))
-    for panel in corpus.panels():
-        if panel.is_published:
-            sources.append((panel, "related", panel.related))
-    for item, field, values in sources:
-        for i, value in enumerate(values):
-            target = corpus.find_item(value)
-            if target is not None and not target.is_published:
-                label = STATUS_LABELS[target.status]
-                message = (
-                    f"已发布的{item.kind_label}引用了{label}状态的{target.kind_label}“{value}”"
-                    f"（{target.origin.path}），正式网站上会成为死链接；"
-                    "请先发布对方，或暂时删去这个引用"
-                )
-                yield diagnostic("E-REF-UNPUBLISHED", item.origin.at(field, i), message)
+    sources: list[tuple[Item, str]] = []
+    for story in corpus.loaded("story"):
+        if getattr(story, "status", None) == "published":
+            sources.append((story, "craftsmen"))
+    for panel in corpus.loaded("panel"):
+        if getattr(panel, "status", None) == "published":
+            sources.append((panel, "related"))
+    for item, field in sources:
+        for i, value in enumerate(_values(item, field)):
+            target = corpus.find_loaded(value)
+            status = getattr(target, "status", None)
+            if target is None or status is None or status == "published":
+                continue  # unknown ids are reported by check_references
+            label = STATUS_LABELS[status]
+            message = (
+                f"已发布的{item.kind_label}引用了{label}状态的{target.kind_label}“{value}”"
+                f"（{target.origin.path}），正式网站上会成为死链接；"
+                "请先发布对方，或暂时删去这个引用"
+            )
+            yield diagnostic("E-REF-UNPUBLISHED", item.origin.at(field, i), message)

@@ -6,7 +6,7 @@ hall tours, unit trees). Outputs and checks read the corpus, never `stories/`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,12 +35,18 @@ class Corpus:
     halls: dict[str, Hall] = field(default_factory=dict)
     collections: dict[str, Collection] = field(default_factory=dict)
     # Items whose file exists but did not validate: references to them are not reported
-    # a second time as unknown.
+    # a second time as unknown. Keys are (kind, id); a panel's id is "hall/panel".
     broken: set[tuple[str, str]] = field(default_factory=set)
-    # Bodies of items whose front matter did not validate: still checked for HTML/images.
+    # The broken items that could be read in part: the fields that validated (the others
+    # are None). Reference and collection checks read them, so one error does not hide
+    # the others; outputs never see them (`items()`, `stories` etc. are valid items only).
+    partial: dict[tuple[str, str], Item] = field(default_factory=dict)
+    # Bodies of items whose front matter did not validate (or could not be parsed at all):
+    # still checked for HTML and images.
     unvalidated_bodies: list[tuple[str, Body]] = field(default_factory=list)
     files: int = 0
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    _partial_aliases: dict[tuple[str, str], str] = field(default_factory=dict)
     _children: dict[str, list[str]] = field(default_factory=dict)
     _media: MediaResolver | None = None
 
@@ -62,6 +68,11 @@ class Corpus:
             for panel in self.panels()
             for alias in panel.aliases
         }
+        self._partial_aliases = {
+            (kind, alias): item_id
+            for (kind, item_id), item in self.partial.items()
+            for alias in getattr(item, "aliases", None) or []
+        }
         self._children = {}
         for unit in self.units.values():
             if unit.parent:
@@ -70,9 +81,17 @@ class Corpus:
     # -- looking things up -------------------------------------------------------------
     def media(self, written_in: str, src: str) -> MediaRef:
         """The file a media `src` written in `written_in` points at (the one resolver)."""
+        return self._resolver().resolve(written_in, src)
+
+    def contains(self, path: Path) -> bool:
+        """Whether a content file or folder, symlinks followed, is inside the content
+        folder (the same rule as for media)."""
+        return self._resolver().inside(path)
+
+    def _resolver(self) -> MediaResolver:
         if self._media is None:
             self._media = MediaResolver(self.root, self.content_dir)
-        return self._media.resolve(written_in, src)
+        return self._media
 
     def panels(self) -> Iterator[Panel]:
         for hall in self.halls.values():
@@ -101,7 +120,42 @@ class Corpus:
         return self._aliases.get(kind, {}).get(old_id)
 
     def is_broken(self, kind: str, item_id: str) -> bool:
-        return (kind, item_id) in self.broken
+        """Whether `item_id` (or an old id of a partial item) names a file that did not
+        load: reported at that file, not again where it is referenced."""
+        return (kind, item_id) in self.broken or (kind, item_id) in self._partial_aliases
+
+    # -- for checks: everything that loaded, valid or partial ---------------------------
+    def loaded(self, kind: str) -> Iterator[Item]:
+        """Valid and partial items of one kind, for checks only. A partial item's fields
+        that did not validate are None."""
+        if kind == "panel":
+            yield from self.panels()
+        else:
+            yield from self._valid(kind).values()
+        for (item_kind, _), item in self.partial.items():
+            if item_kind == kind:
+                yield item
+
+    def find_loaded(self, item_id: str) -> Story | Craftsman | None:
+        """`find_item`, partial items included (for checks: a collection listing a story
+        whose front matter is broken still learns that the story is a draft)."""
+        found = self.find_item(item_id)
+        if found is not None:
+            return found
+        for kind in ("story", "craftsman"):
+            partial = self.partial.get((kind, self._partial_aliases.get((kind, item_id), item_id)))
+            if isinstance(partial, Story | Craftsman):
+                return partial
+        return None
+
+    def _valid(self, kind: str) -> Mapping[str, Item]:
+        by_kind: dict[str, Mapping[str, Item]] = {
+            "story": self.stories,
+            "craftsman": self.craftsmen,
+            "hall": self.halls,
+            "collection": self.collections,
+        }
+        return by_kind[kind]
 
     def theme_slugs(self) -> dict[str, Theme]:
         return {theme.slug: theme for theme in self.themes.values()}

@@ -1,8 +1,11 @@
 """Read a whole content tree into a `Corpus`, collecting every problem on the way.
 
 One function per kind of file; each turns text into a validated item or diagnostics
-and never stops the run. References are not looked at here: the corpus is linked and
-checked only after every file has been read, so file order never matters.
+and never stops the run. An item that does not validate is kept in part
+(`Corpus.partial`: the fields that did), so that its references are still checked in the
+same run. References are not looked at here: the corpus is linked and checked only after
+every file has been read, so file order never matters. No path is ever made from an id
+or an alias; a file or folder that is a symlink leaving the content folder is not read.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from build_tools.content.model import (
     Unit,
 )
 from build_tools.content.sourcefile import SourceError, read_text, split_front_matter
-from build_tools.content.validate import validate
+from build_tools.content.validate import validate, validate_item
 from build_tools.content.yamlsource import YamlDocument, parse_yaml
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 
@@ -55,8 +58,44 @@ class _Reader:
         text = file.as_posix()
         return text[len(self.root_prefix) :] if text.startswith(self.root_prefix) else text
 
+    # -- where files are --------------------------------------------------------------
+    def inside(self, path: Path, what: str = "") -> bool:
+        """Whether a content file or folder (symlinks followed) stays in the content
+        folder; one that does not is reported and never read."""
+        if self.corpus.contains(path):
+            return True
+        rel, folder = self.rel(path), self.content.name
+        target = os.path.realpath(path)
+        message = (
+            f"{what}“{rel}”链接到了 {folder}/ 之外（{target}），不会被读取；"
+            f"请把{'文件夹' if what else '文件'}本身放进 {folder}/"
+        )
+        self.diagnostics.append(diagnostic("E-FILE-OUTSIDE", Location(rel), message))
+        return False
+
+    def files(self, folder: Path, suffix: str) -> list[Path]:
+        """The content files of one folder, in name order; symlinks that leave the
+        content folder are reported and left out (only symlinks can: the folder itself
+        has been checked)."""
+        if not folder.is_dir():
+            return []
+        found = []
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if not e.name.endswith(suffix) or _hidden(e.name):
+                    continue
+                link = e.is_symlink()
+                # a dangling link is kept, to be reported as unreadable where it is
+                if e.is_file() or (link and not os.path.exists(e.path)):
+                    found.append((e.name, link))
+        return [
+            folder / name for name, link in sorted(found) if not link or self.inside(folder / name)
+        ]
+
     # -- generic readers --------------------------------------------------------------
     def read_yaml(self, file: Path) -> tuple[YamlDocument | None, str]:
+        """A YAML file's document, if anything could be read from it (as written or as
+        the tolerant pass repaired it)."""
         rel = self.rel(file)
         self.corpus.files += 1
         try:
@@ -66,9 +105,9 @@ class _Reader:
             return None, rel
         doc = parse_yaml(text, rel, field_names=FIELD_NAMES)
         self.diagnostics.extend(doc.diagnostics)
-        return (doc if doc.ok else None), rel
+        return (doc if doc.usable else None), rel
 
-    def read_markdown_item(self, file: Path, model: type[ItemT]) -> ItemT | None:
+    def read_markdown_item(self, file: Path, model: type[ItemT], key: str) -> ItemT | None:
         rel = self.rel(file)
         self.corpus.files += 1
         try:
@@ -81,35 +120,48 @@ class _Reader:
             parts.front_matter, rel, parts.front_matter_line - 1, field_names=FIELD_NAMES
         )
         self.diagnostics.extend(doc.diagnostics)
-        if not doc.ok:
+        body = Body(parts.body, parts.body_line)
+        if not doc.usable:
+            self.corpus.unvalidated_bodies.append((rel, body))
             return None
         origin = Origin(rel, doc.source_map, line=parts.front_matter_line - 1)
-        body = Body(parts.body, parts.body_line)
-        item = self.make_item(model, doc.data, origin, file.stem, body)
-        if item is None:
-            self.corpus.unvalidated_bodies.append((rel, body))
-        return item
+        return self.make_item(model, doc, origin, file.stem, key, body)
 
     def make_item(
-        self, model: type[ItemT], data: Any, origin: Origin, item_id: str, body: Body | None = None
+        self,
+        model: type[ItemT],
+        doc: YamlDocument,
+        origin: Origin,
+        item_id: str,
+        key: str,
+        body: Body | None = None,
     ) -> ItemT | None:
-        if data is None:
-            data = {}
+        """The valid item; or None, keeping what validated as a partial item (a file
+        the tolerant YAML pass had to repair is never valid, however well it reads)."""
+        data = {} if doc.data is None else doc.data
         if not isinstance(data, dict):
             self.diagnostics.append(_not_mapping(origin))
+            if body is not None:
+                self.corpus.unvalidated_bodies.append((origin.path, body))
             return None
-        for key, why in _DERIVED.items():
-            if key in data:
+        for name, why in _DERIVED.items():
+            if name in data:
                 self.diagnostics.append(
-                    diagnostic("E-FIELD-UNKNOWN", origin.at(key, key=True), why)
+                    diagnostic("E-FIELD-UNKNOWN", origin.at(name, key=True), why)
                 )
-                data = {k: v for k, v in data.items() if k != key}
-        item, problems = validate(model, data, origin)
-        self.diagnostics.extend(problems)
-        if item is None:
-            return None
-        item.attach(item_id, origin, body)
-        return item
+                data = {k: v for k, v in data.items() if k != name}
+        checked = validate_item(model, data, origin, doc.skipped_keys())
+        self.diagnostics.extend(checked.problems)
+        if checked.item is not None and doc.ok:
+            checked.item.attach(item_id, origin, body)
+            return checked.item
+        partial = checked.item or checked.partial
+        if partial is not None:
+            partial.attach(item_id, origin, body)
+            self.corpus.partial[(model.kind, key)] = partial
+        if body is not None:
+            self.corpus.unvalidated_bodies.append((origin.path, body))
+        return None
 
     def read_list(self, file: Path, model: type[Unit] | type[Theme]) -> list[Any]:
         if not file.is_file():
@@ -117,9 +169,14 @@ class _Reader:
                 diagnostic("E-FILE-MISSING", Location(self.rel(file)), f"缺少 {file.name}")
             )
             return []
+        if not self.inside(file):
+            return []
+        kind, key = ("unit", "id") if model is Unit else ("theme", "name")
         doc, rel = self.read_yaml(file)
         if doc is None or doc.data is None:
             return []
+        # Entries the tolerant pass left out are reported there, not where they are used.
+        self.corpus.broken.update((kind, value) for value in doc.skipped_values(key))
         if not isinstance(doc.data, list):
             message = f"{file.name} 应是一个列表，每一项以“- ”开头"
             self.diagnostics.append(diagnostic("E-FM-NOT-MAPPING", Location(rel, 1, 1), message))
@@ -135,6 +192,8 @@ class _Reader:
             if entry is not None:
                 entry._origin = origin
                 found.append(entry)
+            elif isinstance(data.get(key), str):
+                self.corpus.broken.add((kind, data[key].strip()))
         return found
 
     # -- the tree ---------------------------------------------------------------------
@@ -161,52 +220,77 @@ class _Reader:
         self.diagnostics.append(diagnostic("E-ID-DUPLICATE", entry.origin.at(), message))
         return False
 
-    def read_folder(self, folder: str, model: type[ItemT], into: dict[str, ItemT]) -> None:
-        for file in _files(self.content / folder, ".md"):
-            item = self.read_markdown_item(file, model)
+    def folder(self, name: str) -> Path | None:
+        """A kind's folder (red/, halls/ …), if it is there and inside the content."""
+        folder = self.content / name
+        if not folder.is_dir() or not self.inside(folder, "文件夹"):
+            return None
+        return folder
+
+    def read_folder(self, name: str, model: type[ItemT], into: dict[str, ItemT]) -> None:
+        folder = self.folder(name)
+        for file in self.files(folder, ".md") if folder else ():
+            item = self.read_markdown_item(file, model, file.stem)
             if item is None:
                 self.corpus.broken.add((model.kind, file.stem))
             else:
                 into[item.id] = item
 
     def read_collections(self) -> None:
-        for file in _files(self.content / "collections", ".yml"):
+        folder = self.folder("collections")
+        for file in self.files(folder, ".yml") if folder else ():
             doc, rel = self.read_yaml(file)
             item = None
             if doc is not None:
-                item = self.make_item(Collection, doc.data, Origin(rel, doc.source_map), file.stem)
+                origin = Origin(rel, doc.source_map)
+                item = self.make_item(Collection, doc, origin, file.stem, file.stem)
             if item is None:
                 self.corpus.broken.add(("collection", file.stem))
             else:
                 self.corpus.collections[item.id] = item
 
     def read_halls(self) -> None:
-        halls = self.content / "halls"
-        if not halls.is_dir():
+        halls = self.folder("halls")
+        if halls is None:
             return
         for folder in sorted(p for p in halls.iterdir() if p.is_dir() and not _hidden(p)):
-            hall_file = folder / "hall.yml"
-            hall: Hall | None = None
-            if hall_file.is_file():
-                doc, rel = self.read_yaml(hall_file)
-                if doc is not None:
-                    hall = self.make_item(Hall, doc.data, Origin(rel, doc.source_map), folder.name)
-            else:
-                message = f"展厅文件夹“{folder.name}”中缺少 hall.yml（展厅名称和单元）"
-                self.diagnostics.append(
-                    diagnostic("E-FILE-MISSING", Location(self.rel(folder)), message)
-                )
-            if hall is None:
+            if folder.is_symlink() and not self.inside(folder, "展厅文件夹"):
                 self.corpus.broken.add(("hall", folder.name))
-            else:
-                self.corpus.halls[hall.id] = hall
-            for file in _files(folder, ".md"):
-                panel = self.read_markdown_item(file, Panel)
-                if panel is None:
-                    self.corpus.broken.add(("panel", f"{folder.name}/{file.stem}"))
-                elif hall is not None:
+                continue
+            hall = self.read_hall(folder)
+            for file in self.files(folder, ".md"):
+                key = f"{folder.name}/{file.stem}"
+                panel = self.read_markdown_item(file, Panel, key)
+                if panel is not None and hall is not None:
                     panel._hall = hall.id
                     hall.panels.append(panel)
+                    continue
+                if panel is not None:  # a valid panel of a broken hall: checked, not shown
+                    self.corpus.partial[("panel", key)] = panel
+                    self.corpus.unvalidated_bodies.append((panel.origin.path, panel.body))
+                self.corpus.broken.add(("panel", key))
+                partial = self.corpus.partial.get(("panel", key))
+                if isinstance(partial, Panel):
+                    partial._hall = folder.name
+
+    def read_hall(self, folder: Path) -> Hall | None:
+        hall_file = folder / "hall.yml"
+        hall: Hall | None = None
+        if not hall_file.is_file():
+            message = f"展厅文件夹“{folder.name}”中缺少 hall.yml（展厅名称和单元）"
+            self.diagnostics.append(
+                diagnostic("E-FILE-MISSING", Location(self.rel(folder)), message)
+            )
+        elif not hall_file.is_symlink() or self.inside(hall_file):
+            doc, rel = self.read_yaml(hall_file)
+            if doc is not None:
+                origin = Origin(rel, doc.source_map)
+                hall = self.make_item(Hall, doc, origin, folder.name, folder.name)
+        if hall is None:
+            self.corpus.broken.add(("hall", folder.name))
+        else:
+            self.corpus.halls[hall.id] = hall
+        return hall
 
     def report_unknown_files(self) -> None:
         """Files the loader does not read are ignored, but never silently."""
@@ -257,18 +341,6 @@ def _not_mapping(origin: Origin) -> Diagnostic:
 def _hidden(path: Path | str) -> bool:
     name = path.name if isinstance(path, Path) else path
     return name.startswith((".", "_"))
-
-
-def _files(folder: Path, suffix: str) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    with os.scandir(folder) as entries:
-        names = [
-            e.name
-            for e in entries
-            if e.name.endswith(suffix) and not _hidden(e.name) and e.is_file()
-        ]
-    return [folder / name for name in sorted(names)]
 
 
 def load_corpus(root: Path, content_dir: Path) -> LoadResult:

@@ -26,8 +26,22 @@ HonorLevel = Literal["国家级", "省部级", "集团级", "公司级"]
 PanelKind = Literal["intro", "section", "exhibit"]
 PANEL_KIND_LABELS: dict[str, str] = {"intro": "前言", "section": "单元说明", "exhibit": "展品说明"}
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Every text and every list is bounded: a field holds what a page shows, never a pasted
+# book (nor what an alias bomb would expand to). Titles and summaries have the spec's own
+# limits; the rest are far above anything real content has.
+MAX_TEXT = 200  # one line of text: a name, a place, a caption, a path
+MAX_LONG_TEXT = 20_000  # narration, a hall's intro, a collection's foreword
+MAX_ID = 100
+MAX_ENTRIES = 200  # entries of any list
+
+
+def _text(max_length: int) -> Any:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+
+
+Text = Annotated[str, _text(MAX_TEXT)]
+LongText = Annotated[str, _text(MAX_LONG_TEXT)]
+Id = Annotated[str, _text(MAX_ID)]
 Year = Annotated[int, Field(ge=1000, le=9999)]
 
 
@@ -124,7 +138,10 @@ class Publishable(Item):
 
     status: Status = Field(title="状态", description="draft 草稿 / review 待审 / published 已发布")
     aliases: list[Id] = Field(
-        default_factory=list, title="曾用 id", description="改名前的 id，旧网址会跳转到新网址"
+        default_factory=list,
+        title="曾用 id",
+        description="改名前的 id，旧网址会跳转到新网址",
+        max_length=MAX_ENTRIES,
     )
 
     @property
@@ -137,7 +154,7 @@ class Unit(Model):
     name: Text = Field(title="单位名称")
     short: Text | None = Field(None, title="简称")
     parent: Id | None = Field(None, title="上级单位 id")
-    aliases: list[Text] = Field(default_factory=list, title="曾用名")
+    aliases: list[Text] = Field(default_factory=list, title="曾用名", max_length=MAX_ENTRIES)
     _origin: Origin = PrivateAttr(default_factory=lambda: Origin(""))
 
     @property
@@ -162,23 +179,26 @@ class Theme(Model):
 class Story(Publishable):
     kind: ClassVar[str] = "story"
     kind_label: ClassVar[str] = "故事"
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)] = (
-        Field(title="标题", description="不超过 30 个字")
-    )
+    title: Annotated[str, _text(30)] = Field(title="标题", description="不超过 30 个字")
     subtitle: Text | None = Field(None, title="副标题")
     date: Date = Field(title="日期", description="事件发生的时间，可只写年或年月")
     place: Text | None = Field(None, title="地点")
     unit: Id | None = Field(None, title="所属单位", description="units.yml 中的单位 id")
     craftsmen: list[Id] = Field(
-        default_factory=list, title="相关工匠", description="有工匠风采页的人物 id"
+        default_factory=list,
+        title="相关工匠",
+        description="有工匠风采页的人物 id",
+        max_length=MAX_ENTRIES,
     )
-    people: list[Text] = Field(default_factory=list, title="人物", description="故事中的其他人名")
+    people: list[Text] = Field(
+        default_factory=list, title="人物", description="故事中的其他人名", max_length=MAX_ENTRIES
+    )
     themes: list[Text] = Field(
         min_length=1, max_length=5, title="主题", description="1–5 个 themes.yml 中的主题名称"
     )
-    summary: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
-    ] = Field(title="摘要", description="不超过 120 个字，显示在卡片和搜索结果中")
+    summary: Annotated[str, _text(120)] = Field(
+        title="摘要", description="不超过 120 个字，显示在卡片和搜索结果中"
+    )
     cover: Image | None = Field(None, title="题图")
     source: Text | None = Field(None, title="来源", description="如：据口述整理、档案、报道")
     author: Text | None = Field(None, title="撰稿")
@@ -209,15 +229,15 @@ class Craftsman(Publishable):
     unit: Id = Field(title="单位", description="units.yml 中的单位 id")
     position: Text = Field(title="岗位/职务")
     photo: Image | None = Field(None, title="照片")
-    honors: list[Honor] = Field(default_factory=list, title="荣誉")
-    skills: list[Text] = Field(default_factory=list, title="技能专长")
-    patents: list[Patent] = Field(default_factory=list, title="专利")
-    achievements: list[Achievement] = Field(default_factory=list, title="主要成果")
+    honors: list[Honor] = Field(default_factory=list, title="荣誉", max_length=MAX_ENTRIES)
+    skills: list[Text] = Field(default_factory=list, title="技能专长", max_length=MAX_ENTRIES)
+    patents: list[Patent] = Field(default_factory=list, title="专利", max_length=MAX_ENTRIES)
+    achievements: list[Achievement] = Field(
+        default_factory=list, title="主要成果", max_length=MAX_ENTRIES
+    )
     studio: Text | None = Field(None, title="工作室")
     motto: Text | None = Field(None, title="格言")
-    summary: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
-    ] = Field(title="摘要", description="不超过 120 个字")
+    summary: Annotated[str, _text(120)] = Field(title="摘要", description="不超过 120 个字")
 
     @property
     def title(self) -> str:
@@ -227,7 +247,7 @@ class Craftsman(Publishable):
 # An exhibit's date is free text (“20世纪50年代”) but is usually typed as a bare year.
 EraText = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1),
+    _text(MAX_TEXT),
     WithJsonSchema(
         {"type": ["string", "integer"], "title": "年代", "examples": ["1958", "20世纪50年代"]}
     ),
@@ -253,9 +273,12 @@ class Panel(Publishable):
     title: Text = Field(title="标题")
     exhibit: Exhibit | None = Field(None, title="展品信息", description="展品说明（exhibit）必填")
     image: Image | None = Field(None, title="图片")
-    narration: Text | None = Field(None, title="讲解词")
+    narration: LongText | None = Field(None, title="讲解词")
     related: list[Id] = Field(
-        default_factory=list, title="相关故事或工匠", description="故事或工匠的 id"
+        default_factory=list,
+        title="相关故事或工匠",
+        description="故事或工匠的 id",
+        max_length=MAX_ENTRIES,
     )
     _hall: str = PrivateAttr(default="")
 
@@ -272,7 +295,7 @@ class Panel(Publishable):
 class Zone(Model):
     id: Id = Field(title="单元 id")
     title: Text = Field(title="单元标题")
-    description: Text | None = Field(None, title="单元说明")
+    description: LongText | None = Field(None, title="单元说明")
 
 
 class Hall(Item):
@@ -281,10 +304,15 @@ class Hall(Item):
     name: Text = Field(title="展厅名称")
     location: Text | None = Field(None, title="位置")
     opened: Date | None = Field(None, title="开放时间")
-    intro: Text | None = Field(None, title="展厅介绍", description="Markdown")
-    zones: list[Zone] = Field(min_length=1, title="单元", description="按参观顺序排列")
+    intro: LongText | None = Field(None, title="展厅介绍", description="Markdown")
+    zones: list[Zone] = Field(
+        min_length=1, title="单元", description="按参观顺序排列", max_length=MAX_ENTRIES
+    )
     aliases: list[Id] = Field(
-        default_factory=list, title="曾用 id", description="展厅文件夹改名前的名字，旧网址会跳转"
+        default_factory=list,
+        title="曾用 id",
+        description="展厅文件夹改名前的名字，旧网址会跳转",
+        max_length=MAX_ENTRIES,
     )
     _panels: list[Panel] = PrivateAttr(default_factory=list)
 
@@ -312,9 +340,11 @@ class Collection(Publishable):
     subtitle: Text | None = Field(None, title="副书名")
     editor: Text | None = Field(None, title="编者")
     edition: Date | None = Field(None, title="版次", description="如 2024-06，印为 2024年6月")
-    foreword: Text | None = Field(None, title="前言", description="Markdown")
+    foreword: LongText | None = Field(None, title="前言", description="Markdown")
     cover: Image | None = Field(None, title="封面图片", description="印在小册子封面上")
-    items: list[Id] = Field(title="条目", description="按印刷顺序排列的故事或工匠 id")
+    items: list[Id] = Field(
+        title="条目", description="按印刷顺序排列的故事或工匠 id", max_length=MAX_ENTRIES
+    )
     booklet: Booklet = Field(default_factory=Booklet, title="印刷设置")
     status: Status = Field(
         "published",

@@ -3,6 +3,7 @@ split of a Markdown file into its YAML front matter and body."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,14 +33,27 @@ class SourceError(Exception):
         self.diagnostic = diag
 
 
+# A story is a few KB; a content file this large is something pasted by mistake (or
+# hostile), and is refused before it is parsed.
+MAX_FILE_BYTES = 1024 * 1024
+
+
 def read_text(file: Path, rel: str) -> str:
     """Decode a content file. A BOM and CRLF/CR line ends are accepted quietly."""
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+            size = max(os.fstat(stream.fileno()).st_size, len(raw))
     except OSError as exc:
         raise SourceError(
             diagnostic("E-FILE-UNREADABLE", Location(rel), f"无法读取文件：{_os_reason(exc)}")
         ) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        message = (
+            f"文件有 {_megabytes(size)}，超过内容文件的上限 {_megabytes(MAX_FILE_BYTES)}，"
+            "未读取；请检查是否误粘贴了别的内容，很长的稿子请分成几篇"
+        )
+        raise SourceError(diagnostic("E-FILE-TOO-LARGE", Location(rel), message))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -51,6 +65,10 @@ def read_text(file: Path, rel: str) -> str:
     if not text.strip():
         raise SourceError(diagnostic("E-FILE-EMPTY", Location(rel, 1, 1), "文件是空的"))
     return text
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
 def _os_reason(exc: OSError) -> str:

@@ -1,11 +1,17 @@
-"""Validate raw YAML data against a model and say what is wrong in Chinese, where it is."""
+"""Validate raw YAML data against a model and say what is wrong in Chinese, where it is.
+
+An item that does not validate is still salvaged: the fields that did validate make a
+partial item, so that its references and the collections listing it are checked in the
+same run (one error must not hide the others).
+"""
 
 from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Sequence
-from typing import Any, TypeVar
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,11 +38,62 @@ _TYPE_NAMES = {
 _LIST_HINT = "，写成 [甲, 乙] 或每行一个“- 甲”"
 
 
+# Longest piece of a wrong value quoted back in a message.
+_QUOTE_CHARS = 40
+
+
+@dataclass(slots=True)
+class Validated(Generic[M]):
+    item: M | None  # the whole item, when every field is right
+    partial: M | None = None  # otherwise: the fields that validated, the others None
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
 def validate(model: type[M], data: Any, origin: Origin) -> tuple[M | None, list[Diagnostic]]:
+    checked = validate_item(model, data, origin)
+    return checked.item, checked.problems
+
+
+def validate_item(
+    model: type[M], data: Any, origin: Origin, skipped: Collection[str] = ()
+) -> Validated[M]:
+    """Validate `data`; on failure also build the partial item. `skipped` are fields
+    whose lines could not be read (a YAML error already said so): not reported missing."""
     try:
-        return model.model_validate(data), []
+        return Validated(model.model_validate(data))
     except ValidationError as exc:
-        return None, [_translate(model, err, data, origin) for err in exc.errors()]
+        errors = exc.errors()
+    problems = [
+        _translate(model, err, data, origin)
+        for err in errors
+        if not (err["type"] == "missing" and len(err["loc"]) == 1 and err["loc"][0] in skipped)
+    ]
+    partial = _salvage(model, data, errors) if isinstance(data, dict) else None
+    return Validated(None, partial, problems)
+
+
+def _salvage(model: type[M], data: dict[str, Any], errors: list[Any]) -> M:
+    """The item with the fields that validated; a field that did not is None (not its
+    default: `status` that was written wrong is not known to be `published`)."""
+    wrong = {err["loc"][0] for err in errors if err["loc"]}
+    item = model.model_construct()
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in data and key not in wrong:
+            try:
+                model.__pydantic_validator__.validate_assignment(item, name, data[key])
+                continue
+            except ValidationError:
+                pass
+        elif key not in data and not info.is_required():
+            continue  # the default stands, as it would in a valid item
+        item.__dict__[name] = None
+    return item
+
+
+def _quoted(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= _QUOTE_CHARS else text[:_QUOTE_CHARS] + "…"
 
 
 def _describe(value: Any) -> str:
@@ -47,7 +104,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"数字 {value}"
     if isinstance(value, str):
-        return f"文字“{value}”"
+        return f"文字“{_quoted(value)}”"
     if isinstance(value, list):
         return "列表"
     if isinstance(value, dict):
@@ -155,7 +212,7 @@ def _translate(model: type[BaseModel], err: Any, data: Any, origin: Origin) -> D
         return diagnostic(
             "E-FIELD-CHOICE",
             where,
-            f"{label} 的值“{value}”不在可选范围内（{'、'.join(choices)}）{hint}",
+            f"{label} 的值“{_quoted(value)}”不在可选范围内（{'、'.join(choices)}）{hint}",
         )
     if kind in _TYPE_NAMES:
         expected = _TYPE_NAMES[kind]
@@ -172,6 +229,9 @@ def _translate(model: type[BaseModel], err: Any, data: Any, origin: Origin) -> D
     if kind in bounds:
         limit = next(iter(ctx.values()), "")
         return diagnostic(
-            "E-FIELD-VALUE", where, f"{label} 的值 {value} 不合理，应{bounds[kind]} {limit}"
+            "E-FIELD-VALUE",
+            where,
+            f"{label} 的值 {_quoted(value)} 不合理，应{bounds[kind]} {limit}",
         )
-    return diagnostic("E-FIELD-VALUE", where, f"{label} 的值“{value}”不符合要求（{err['msg']}）")
+    message = f"{label} 的值“{_quoted(value)}”不符合要求（{err['msg']}）"
+    return diagnostic("E-FIELD-VALUE", where, message)
