@@ -42,8 +42,9 @@ def read_text(file: Path, rel: str) -> str:
     """Decode a content file. A BOM and CRLF/CR line ends are accepted quietly."""
     try:
         with file.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
-            size = max(os.fstat(stream.fileno()).st_size, len(raw))
+            raw = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge
+            if len(raw) > MAX_FILE_BYTES:
+                size = max(os.fstat(stream.fileno()).st_size, len(raw))
     except OSError as exc:
         raise SourceError(
             diagnostic("E-FILE-UNREADABLE", Location(rel), f"无法读取文件：{_os_reason(exc)}")

@@ -88,8 +88,9 @@ class SourceMap:
 
     def position(self, line: int, column: int) -> Position:
         """File position of a 0-based line and column of the parsed text."""
-        shift = sum(1 for at in self.inserted.get(line, ()) if at < column)
-        return Position(line + 1 + self.line_offset, column - shift + 1)
+        if self.inserted and line in self.inserted:
+            column -= sum(1 for at in self.inserted[line] if at < column)
+        return Position(line + 1 + self.line_offset, column + 1)
 
 
 @dataclass(slots=True)
@@ -193,7 +194,7 @@ class _Walker:
         tag = node.tag
         if tag == _TAG + "str":
             value: str = node.value
-            if not node.style and _curly_wrapped(value):
+            if value[:1] == "“" and not node.style and _curly_wrapped(value):
                 # `title: “第一锹土”`: the quotes were meant as YAML's, not as text.
                 loc = self.location(node.start_mark)
                 self.diagnostics.append(diagnostic("E-YAML-CURLY-QUOTE", loc, CURLY_QUOTE_MESSAGE))
