@@ -1,4 +1,5 @@
-"""Collections print as booklets: published items only, each once.
+"""Collections print as booklets: a published collection lists published items only,
+each once; a draft or review collection may list what is not published yet.
 
 Collections whose file has other errors, and items whose front matter has errors, are
 checked too, for what did validate: a draft listed in a collection is found in the same
@@ -34,6 +35,8 @@ def check_collections(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic
             status = getattr(target, "status", None)
             if target is None or status is None or status == "published":
                 continue
+            if getattr(collection, "status", "published") != "published":
+                continue  # a collection being assembled may list what is not out yet
             if status == "draft":
                 message = f"故事集只能收录已发布的条目，“{value}”（{target.origin.path}）还是草稿"
                 yield diagnostic("E-COLLECTION-UNPUBLISHED", where, message)

@@ -65,9 +65,9 @@ class _Reader:
         if self.corpus.contains(path):
             return True
         rel, folder = self.rel(path), self.content.name
-        target = os.path.realpath(path)
+        # Where it points is not said: CI logs are read by many.
         message = (
-            f"{what}“{rel}”链接到了 {folder}/ 之外（{target}），不会被读取；"
+            f"{what}“{rel}”链接到了 {folder}/ 之外，不会被读取；"
             f"请把{'文件夹' if what else '文件'}本身放进 {folder}/"
         )
         self.diagnostics.append(diagnostic("E-FILE-OUTSIDE", Location(rel), message))

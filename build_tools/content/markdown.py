@@ -489,9 +489,17 @@ def too_deep(markdown: str) -> Nesting | None:
     return found if found.depth > NESTING_LIMIT else None
 
 
+# The plain text of every body, kept for the whole build (a few KB each, unlike a parse):
+# the site derives it from the parse it renders, so search and checks never parse again.
+_PLAIN: dict[str, str] = {}
+
+
 def plain_text(markdown: str) -> str:
     """The words a reader sees, without Markdown syntax; one line per paragraph."""
-    return parse(markdown).plain_text
+    found = _PLAIN.get(markdown)
+    if found is None:
+        found = _PLAIN[markdown] = parse(markdown).plain_text
+    return found
 
 
 def count_characters(text: str) -> int:

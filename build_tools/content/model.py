@@ -33,6 +33,7 @@ MAX_TEXT = 200  # one line of text: a name, a place, a caption, a path
 MAX_LONG_TEXT = 20_000  # narration, a hall's intro, a collection's foreword
 MAX_ID = 100
 MAX_ENTRIES = 200  # entries of any list
+MAX_ITEMS = 1000  # a collection's items: a booklet of a thousand stories is already a book series
 
 
 def _text(max_length: int) -> Any:
@@ -343,7 +344,7 @@ class Collection(Publishable):
     foreword: LongText | None = Field(None, title="前言", description="Markdown")
     cover: Image | None = Field(None, title="封面图片", description="印在小册子封面上")
     items: list[Id] = Field(
-        title="条目", description="按印刷顺序排列的故事或工匠 id", max_length=MAX_ENTRIES
+        title="条目", description="按印刷顺序排列的故事或工匠 id", max_length=MAX_ITEMS
     )
     booklet: Booklet = Field(default_factory=Booklet, title="印刷设置")
     status: Status = Field(

@@ -24,6 +24,7 @@ from build_tools.content.markdown import (
     link_problem,
     parse,
     parser_options,
+    plain_text,
     written_src,
 )
 from build_tools.content.media import MediaRef
@@ -144,7 +145,9 @@ class BodyRenderer:
         """The HTML of a Markdown text written in `written_in` (relative to the project
         root, as the media resolver takes it), for the page at `page_url`."""
         env: _Env = {"page_url": page_url, "written_in": written_in, "links": []}
-        return Markup(self._html.render(parse(text).tokens, parser_options(), env))
+        doc = parse(text)
+        plain_text(text)  # from this same parse: what search indexes is what is shown
+        return Markup(self._html.render(doc.tokens, parser_options(), env))
 
     def img(self, src: str, alt: str, page_url: str, written_in: str) -> str:
         """`<img>` pointing at the published variants of a body image."""

@@ -100,3 +100,13 @@ def test_unclosed_quote_is_reported_where_it_opens(valid_tree, run_check):
     [problem] = run_check(valid_tree).diagnostics
     assert (problem["code"], problem["line"], problem["column"]) == ("E-YAML-SYNTAX", 2, 8)
     assert "引号" in problem["message"]
+
+
+def test_a_draft_collection_may_list_what_is_not_published_yet(valid_tree, run_check):
+    collection = valid_tree / "stories/collections/red-memory.yml"
+    text = collection.read_text(encoding="utf-8")
+    collection.write_text(text.replace("items:", "status: draft\nitems:\n  - unfinished"), "utf-8")
+    codes = run_check(valid_tree).codes()
+    assert "E-COLLECTION-UNPUBLISHED" not in codes and "W-COLLECTION-REVIEW" not in codes
+    collection.write_text(text.replace("items:", "items:\n  - unfinished"), "utf-8")
+    assert "E-COLLECTION-UNPUBLISHED" in run_check(valid_tree).codes()
