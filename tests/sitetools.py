@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT = Path(__file__).parent.parent
@@ -67,3 +75,65 @@ class Server:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Preview:
+    """`culture serve` running on a project in its own process, as an editor runs it."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.log = project / "serve.log"
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "build_tools.cli",
+                "serve",
+                "--address",
+                f"127.0.0.1:{self.port}",
+            ],
+            cwd=project,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def get(self, path: str) -> str:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.read().decode("utf-8", "replace")
+
+    def wait_for(self, path: str, test: Callable[[str], bool], timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.terminal()
+            try:
+                text = self.get(path)
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                text = ""
+            if test(text):
+                return text
+            time.sleep(0.3)
+        raise AssertionError(f"{path} never matched; terminal:\n{self.terminal()[-3000:]}")
+
+    def terminal(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from build_tools.print.fonts import covered
-from tests.sitetools import PROJECT, site_project
+from tests.sitetools import PROJECT, Preview, site_project
 
 SECRET = "机密内容-不应发布"
 
@@ -218,3 +218,19 @@ def test_strict_mkdocs_build_fails_on_content_errors_with_the_checks_words(hosti
     first = check.stdout.splitlines()[0]
     assert first in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_culture_serve_keeps_serving_and_shows_the_problems(hostile):
+    preview = Preview(hostile)
+    try:
+        page = preview.wait_for("stories/links/", lambda t: "culture-problems" in t)
+        assert "javascript:" not in page.split("culture-problems", 1)[1].split("</section>")[1]
+        assert "E-BODY-LINK" in page
+        home = preview.get("")
+        assert "culture-preview-banner" in home
+        assert SECRET not in home and "外部展厅" not in home
+        terminal = preview.terminal()
+        assert "Traceback" not in terminal and "appear stuck" not in terminal
+        assert "stories/red/linked.md: error E-FILE-OUTSIDE" in terminal
+    finally:
+        preview.close()
