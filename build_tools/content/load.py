@@ -236,17 +236,23 @@ class _Reader:
             else:
                 into[item.id] = item
 
+    def read_yaml_item(self, file: Path | None, model: type[ItemT], item_id: str) -> ItemT | None:
+        """An item written as a YAML file (a collection, a hall.yml); a file that is
+        missing or does not validate leaves the id marked broken."""
+        item = None
+        if file is not None:
+            doc, rel = self.read_yaml(file)
+            if doc is not None:
+                item = self.make_item(model, doc, Origin(rel, doc.source_map), item_id, item_id)
+        if item is None:
+            self.corpus.broken.add((model.kind, item_id))
+        return item
+
     def read_collections(self) -> None:
         folder = self.folder("collections")
         for file in self.files(folder, ".yml") if folder else ():
-            doc, rel = self.read_yaml(file)
-            item = None
-            if doc is not None:
-                origin = Origin(rel, doc.source_map)
-                item = self.make_item(Collection, doc, origin, file.stem, file.stem)
-            if item is None:
-                self.corpus.broken.add(("collection", file.stem))
-            else:
+            item = self.read_yaml_item(file, Collection, file.stem)
+            if item is not None:
                 self.corpus.collections[item.id] = item
 
     def read_halls(self) -> None:
@@ -274,21 +280,18 @@ class _Reader:
                     partial._hall = folder.name
 
     def read_hall(self, folder: Path) -> Hall | None:
-        hall_file = folder / "hall.yml"
-        hall: Hall | None = None
+        hall_file: Path | None = folder / "hall.yml"
+        assert hall_file is not None
         if not hall_file.is_file():
             message = f"展厅文件夹“{folder.name}”中缺少 hall.yml（展厅名称和单元）"
             self.diagnostics.append(
                 diagnostic("E-FILE-MISSING", Location(self.rel(folder)), message)
             )
-        elif not hall_file.is_symlink() or self.inside(hall_file):
-            doc, rel = self.read_yaml(hall_file)
-            if doc is not None:
-                origin = Origin(rel, doc.source_map)
-                hall = self.make_item(Hall, doc, origin, folder.name, folder.name)
-        if hall is None:
-            self.corpus.broken.add(("hall", folder.name))
-        else:
+            hall_file = None
+        elif hall_file.is_symlink() and not self.inside(hall_file):
+            hall_file = None
+        hall = self.read_yaml_item(hall_file, Hall, folder.name)
+        if hall is not None:
             self.corpus.halls[hall.id] = hall
         return hall
 

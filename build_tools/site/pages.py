@@ -152,6 +152,8 @@ class _Generator:
         href: Callable[[str], str] = partial(urls.relative, url)
         path = item.origin.path if item is not None else None
         problems = self.problems.get(path, ()) if path else ()
+        if item is not None:
+            context.setdefault("badge", self.badge(item))
         text = self.env.get_template(template).render(
             page_url=url,
             href=href,
@@ -360,7 +362,6 @@ class _Generator:
             "story.md.j2",
             item=story,
             story=story,
-            badge=self.badge(story),
             date=story.date.zh(),
             unit=self.unit_link(story.unit),
             themes=self.theme_links(story.themes),
@@ -486,7 +487,6 @@ class _Generator:
             "craftsman.md.j2",
             item=person,
             person=person,
-            badge=self.badge(person),
             unit=self.unit_link(person.unit),
             photo=self.picture(person.photo, person, url),
             honors_by_level=[
@@ -548,7 +548,6 @@ class _Generator:
             panel=panel,
             kind_label=PANEL_KIND_LABELS[panel.panel_kind],
             zone=zones.get(panel.zone, panel.zone),
-            badge=self.badge(panel),
             image=self.picture(panel.image, panel, url),
             body=self.body(panel, url),
             related=[self.item_card(i, url) for i in related],
@@ -578,7 +577,6 @@ class _Generator:
             "collection.md.j2",
             item=collection,
             collection=collection,
-            badge=self.badge(collection),
             edition=collection.edition.zh() if collection.edition else None,
             foreword=self.markdown_field(collection.foreword, collection, url),
             booklet=self.booklets.get(collection.id),
