@@ -125,7 +125,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from build_tools.content.schema import write_schemas
+    from build_tools.schema import write_schemas
 
     _, corpus, _ = _open_project(Path.cwd())
     for path in write_schemas(Path(args.out_dir), corpus):
