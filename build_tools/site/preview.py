@@ -42,6 +42,11 @@ def print_diagnostics(diagnostics: list[Diagnostic], files: int) -> None:
     terminal.info("culture：" + report.summary_line(diagnostics, files))
 
 
+def say(line: str) -> None:
+    """One line for the editor's terminal."""
+    _terminal().info(line)
+
+
 def banner(diagnostics: list[Diagnostic]) -> dict[str, int]:
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     return {"errors": errors, "warnings": len(diagnostics) - errors}
