@@ -36,14 +36,16 @@ class Query:
 
 def reader_queries(root: Path, names: int, phrases: int, seed: int = 1) -> list[Query]:
     from build_tools.config import load_project
+    from build_tools.content.audience import Audience
     from build_tools.content.load import load_corpus
     from build_tools.content.markdown import plain_text
-    from build_tools.site import search, urls
+    from build_tools.site import urls
     from build_tools.site.relations import SiteIndex
+    from build_tools.site.search.records import records
 
     project = load_project(root)[0]
     corpus = load_corpus(project.root, project.content_dir).corpus
-    index = SiteIndex.build(corpus, drafts=False)
+    index = SiteIndex.build(corpus, Audience.PRODUCTION)
     rng = random.Random(seed)
     by_name: dict[str, list[str]] = {}
     for person in index.craftsmen:
@@ -51,7 +53,7 @@ def reader_queries(root: Path, names: int, phrases: int, seed: int = 1) -> list[
     unique = sorted(name for name, found in by_name.items() if len(found) == 1)
     queries = [Query(n, by_name[n][0], "name") for n in rng.sample(unique, min(names, len(unique)))]
 
-    everything = "\n".join("\n".join(r.text) for r in search.records(corpus, index))
+    everything = "\n".join("\n".join(r.text) for r in records(index))
     stories = list(index.stories)
     tries = 0
     while sum(q.kind == "phrase" for q in queries) < phrases and tries < 300 * phrases:

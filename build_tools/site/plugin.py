@@ -140,6 +140,14 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         cache = root / self.config.cache_dir
         self._overrides = Path(config.docs_dir) / "overrides" / "culture"
         self.site_index = SiteIndex.build(corpus, self.options.audience)
+        if self.config.search:
+            # Indexing runs beside MkDocs: a forked process with the corpus, then Pagefind.
+            # Forked before the pages are generated: it is a build's long pole, so it starts
+            # sooner, and it copies a smaller parent (10k: all processes' peak 3.7 GB, 4.0
+            # when forked after generate_pages).
+            cache.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
+            self.indexer = search.BackgroundIndexer(self.site_index, work)
         plans: list[batch.BookletPlan] = []
         if self.config.booklets and self.options.audience.is_production:
             plans = batch.plan(corpus, self.options.audience)
@@ -177,11 +185,6 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 files.append(File.generated(config, path, content=markdown))
                 if path in collections:
                     self._collection_pages[path] = collections[path]
-        if self.config.search:
-            # Indexing runs beside MkDocs: a forked process with the corpus, then Pagefind.
-            cache.mkdir(parents=True, exist_ok=True)
-            work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
-            self.indexer = search.BackgroundIndexer(self.site_index, work)
         for asset in ASSETS.iterdir():
             files.append(
                 File.generated(config, f"assets/culture/{asset.name}", abs_src_path=str(asset))

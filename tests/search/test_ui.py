@@ -109,10 +109,10 @@ def test_entity_index_knows_traditional_spellings(sample_site):
 
 
 def test_an_index_built_in_parts_is_searched_whole(tmp_path, serve, page, monkeypatch):
-    from build_tools.site import search
     from build_tools.site.build import build_site
+    from build_tools.site.search import pagefind
 
-    monkeypatch.setattr(search, "PART_WORDS", 5000)  # the sample's 47 records in a few parts
+    monkeypatch.setattr(pagefind, "PART_WORDS", 5000)  # the sample's 47 records in a few parts
     site = build_site(PROJECT / "mkdocs.yml", tmp_path / "site")
     parts = json.loads((site / "search/parts.json").read_text())["parts"]
     assert parts >= 4
