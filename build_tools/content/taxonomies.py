@@ -139,6 +139,7 @@ TAXONOMIES: tuple[Taxonomy, ...] = (
         _units,
         lambda i: [_craftsman(i).unit],
         title="工匠风采：{label}",
+        filter="unit",
         facet=True,
         empty_pages=False,
     ),

@@ -268,6 +268,6 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         for d in self.build_diagnostics:
             log.info(report.format_text([d]))
         if self.indexer is not None and self.site_index is not None:
-            search.write_entities(site, corpus, self.site_index)
+            search.write_entities(site, self.site_index)
             self.indexer.finish(site)
             self.indexer = None

@@ -6,11 +6,11 @@
 // which finds other words than the ones indexed.
 //
 // The index holds Chinese as overlapping character bigrams (东山坡 → 东山 山坡), written
-// by build_tools/site/search.py; a query is turned into bigrams the same way.
+// by build_tools/site/search/chinese.py (cjk_bigrams); a query is turned into bigrams the same way.
 const ROOT = new URL("../../", import.meta.url);
 const MAX_TERMS = 3; // bigrams asked for per query: each costs an index chunk to fetch
 const VERIFY_MAX = 40; // fragments read at most to find pages with a long phrase whole
-// Ideographs, as search.py's _CJK_RUN has them.
+// Ideographs, as search/chinese.py's _CJK_RUN has them.
 const IDEOGRAPHS = "\\u3400-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
 const CJK = new RegExp(`[${IDEOGRAPHS}]`, "u");
 const CJK_RUN_SPLIT = new RegExp(`([${IDEOGRAPHS}]+)`, "u");

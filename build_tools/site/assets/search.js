@@ -6,7 +6,7 @@ const ROOT = new URL("../../", import.meta.url);
 const TYPES = ["故事", "工匠", "展板", "故事集", "其他"];
 const MAX_DROPDOWN = 8;
 const UNAVAILABLE = "这个浏览器无法进行全文搜索，只列出了名称相符的结果";
-// Entity types whose names search records list whole (search.py, Record.keys).
+// Entity types whose names search records list whole (search/records.py, Record.keys).
 const NAMED = new Set(["工匠", "人物", "单位", "主题"]);
 
 let t2sPromise = null;
@@ -46,7 +46,7 @@ function t2s() {
   return t2sPromise;
 }
 
-// The entity index (search.py, write_entities): files of names by a hash of the key.
+// The entity index (search/entities.py, write_entities): files of names by a hash of the key.
 let countsPromise = null;
 const entityFiles = new Map();
 
@@ -62,7 +62,7 @@ function counts() {
   return countsPromise;
 }
 
-// 32-bit FNV-1a of the UTF-8 bytes, as bucket() in search.py.
+// 32-bit FNV-1a of the UTF-8 bytes, as bucket() in search/entities.py.
 function bucket(key, count) {
   let hash = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(key)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
@@ -123,7 +123,7 @@ async function matchEntities(query, original) {
   }
   const found = [...exact.values()].sort((a, b) => a.rank - b.rank);
   const begin = [...partial.values()].filter((e) => !exact.has(`${e.type} ${e.url}`));
-  begin.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length); // as search.py
+  begin.sort((a, b) => a.rank - b.rank || a.title.length - b.title.length); // as search/entities.py
   return [...found, ...begin].map((e) => ({
     url: siteUrl(e.url),
     type: e.type,

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from build_tools.content.corpus import Corpus
 from build_tools.content.model import Story
 from build_tools.site import urls
 from build_tools.site.relations import SiteIndex
@@ -190,10 +189,9 @@ def _bucket_count(keys: int) -> int:
     return 1 << max(4, (keys // KEYS_PER_BUCKET).bit_length())
 
 
-def write_entities(site: Path, corpus: Corpus, index: SiteIndex) -> int:
-    """Write the entity index and the 繁→简 map; returns the number of files.
-
-    `corpus` must be the one `index` was built over (one corpus per build).
+def write_entities(site: Path, index: SiteIndex) -> int:
+    """Write the entity index and the 繁→简 map of the items `index` shows; returns the
+    number of files.
 
     A query fetches two small files, both always there: `names-<b>` with every entity
     that has the query as a key, and `prefixes-<b>` with, for the query's first
@@ -201,8 +199,6 @@ def write_entities(site: Path, corpus: Corpus, index: SiteIndex) -> int:
     ranked as it ranks them (not every name with 王, nor every title that begins with
     a year). Files are buckets of a hash of the key, so their number and size stay
     small whatever the site's size, and no lookup ends in a 404."""
-    if corpus is not index.corpus:
-        raise ValueError("write_entities: the corpus is not the one the site index was built on")
     names: dict[str, dict[int, list[Any]]] = {}
     starting: dict[str, dict[int, list[Any]]] = {}
     for entity in entities(index):

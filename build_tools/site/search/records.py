@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_tools.content.markdown import plain_text
+from build_tools.content.model import Item
+from build_tools.content.taxonomies import TAXONOMIES
 from build_tools.site import urls
 from build_tools.site.relations import SiteIndex
 from build_tools.site.search.chinese import cjk_bigrams
@@ -54,6 +56,16 @@ def _distinct(*names: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
+def filters(index: SiteIndex, item: Item, type_label: str) -> dict[str, list[str]]:
+    """The search filters of an item: its type, and the terms it carries in every
+    taxonomy that offers a filter (content/taxonomies.py), by their labels."""
+    found = {"type": [type_label]}
+    for taxonomy in TAXONOMIES:
+        if taxonomy.filter and isinstance(item, taxonomy.kind):
+            found[taxonomy.filter] = [term.label for term in index.carried(taxonomy, item)]
+    return found
+
+
 def records(index: SiteIndex) -> Iterator[Record]:
     """One record per item `index` shows, in the order the site lists them."""
     corpus = index.corpus
@@ -77,12 +89,7 @@ def records(index: SiteIndex) -> Iterator[Record]:
                 story.source,
                 story.author,
             ),
-            {
-                "type": ["故事"],
-                "theme": list(dict.fromkeys(story.themes)),
-                "unit": [unit.name] if unit else [],
-                "decade": [f"{story.date.decade}年代"],
-            },
+            filters(index, story, "故事"),
             _distinct(*people, *(unit.names() if unit else []), *story.themes),
         )
     for person in index.craftsmen:
@@ -103,7 +110,7 @@ def records(index: SiteIndex) -> Iterator[Record]:
                 "、".join(h.title for h in person.honors),
                 "、".join(p.title for p in person.patents),
             ),
-            {"type": ["工匠"], "unit": [unit.name] if unit else []},
+            filters(index, person, "工匠"),
             _distinct(person.name, *(unit.names() if unit else [])),
         )
     for hall in corpus.halls.values():
