@@ -316,26 +316,26 @@ def make_booklet(
     errors = [d for d in problems if d.severity == "error"]
     if errors:
         raise BookletError(problems)
-    pages = typeset(corpus, collection, source, out, options)
+    imposition = options.imposition or collection.booklet.imposition
+    pages = typeset(source, out, root=corpus.root, title=collection.title, imposition=imposition)
     return BookletResult(out, pages, problems)
 
 
-def typeset(
-    corpus: Corpus, collection: Collection, source: str, out: Path, options: BookletOptions
-) -> int:
-    """Compile Typst source made by `typst_source` into the finished PDF at `out`
-    (written beside it first, then renamed); returns the number of pages."""
+def typeset(source: str, out: Path, *, root: Path, title: str, imposition: str) -> int:
+    """Compile Typst source made by `typst_source` (its paths relative to `root`) into
+    the finished PDF at `out`, written beside it first and then renamed; returns the
+    number of pages before imposition."""
     import typst
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    pdf = typst.compile(source.encode("utf-8"), root=str(corpus.root), pdf_standards=None)
+    pdf = typst.compile(source.encode("utf-8"), root=str(root), pdf_standards=None)
     partial = out.with_name(out.name + ".part")
-    pages = _finish(pdf, partial, collection, options)
+    pages = _finish(pdf, partial, title, imposition)
     partial.replace(out)
     return pages
 
 
-def _finish(pdf: bytes, target: Path, collection: Collection, options: BookletOptions) -> int:
+def _finish(pdf: bytes, target: Path, title: str, imposition: str) -> int:
     import io
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
@@ -343,10 +343,9 @@ def _finish(pdf: bytes, target: Path, collection: Collection, options: BookletOp
             page.TrimBox = page.MediaBox  # the page is the trimmed size; no bleed
         document.Root.Lang = pikepdf.String("zh-CN")
         with document.open_metadata() as meta:
-            meta["dc:title"] = collection.title
+            meta["dc:title"] = title
             meta["dc:language"] = {"zh-CN"}
         pages = len(document.pages)
-        imposition = options.imposition or collection.booklet.imposition
         if imposition == "saddle":
             document = saddle_stitch(document)
         document.save(target)

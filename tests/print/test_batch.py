@@ -3,6 +3,7 @@ job that never re-reads stories/, and one failing booklet never failing the othe
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -54,6 +55,7 @@ def test_the_job_typesets_the_corpus_it_was_handed_not_the_files(tmp_path):
     )
     renamed.attach(collection.id, collection.origin)
     plans = batch.plan(corpus, Audience.PRODUCTION)
+    shutil.rmtree(tmp_path / "project/stories/red")  # nothing left to re-read
     job = batch.BookletJob(corpus, plans, tmp_path / "site", tmp_path / "cache")
     assert job.finish() == {"red-memory": None}
     job.close()
@@ -62,16 +64,30 @@ def test_the_job_typesets_the_corpus_it_was_handed_not_the_files(tmp_path):
 
 def test_one_failing_booklet_does_not_fail_the_others(tmp_path):
     _, corpus = _corpus(tmp_path)
-    (good,) = batch.plan(corpus, Audience.PRODUCTION)
-    broken = replace(good, source="#let x = (\n")  # Typst cannot compile this
-    other = corpus.collections["red-memory"].model_copy(update={"title": "另一本"})
-    other.attach("other", good.collection.origin)
-    broken = replace(broken, collection=other)
-    outcome = batch.make_all(corpus, [broken, good], tmp_path / "site", tmp_path / "cache")
+    (good,) = batch.jobs(batch.plan(corpus, Audience.PRODUCTION))
+    broken = replace(
+        good, collection_id="other", source="#let x = (\n", file="collections/other.pdf"
+    )
+    outcome = batch.make_all(corpus.root, [broken, good], tmp_path / "site", tmp_path / "cache")
     assert outcome["red-memory"] is None
     assert outcome["other"] and "排版失败" in outcome["other"]
     assert (tmp_path / "site/collections/red-memory.pdf").is_file()
     assert not (tmp_path / "site/collections/other.pdf").exists()
+
+
+def test_a_job_after_typesetting_in_this_process_does_not_hang(tmp_path):
+    """Typst's thread pool is alive once this process has typeset; the job must still
+    finish (a forked child inherited the pool dead and hung)."""
+    _, corpus = _corpus(tmp_path)
+    todo = batch.jobs(batch.plan(corpus, Audience.PRODUCTION))
+    batch.make_all(corpus.root, todo, tmp_path / "first", tmp_path / "cache-1")
+    job = batch.BookletJob(
+        corpus, batch.plan(corpus, Audience.PRODUCTION), tmp_path / "site", tmp_path / "cache-2"
+    )
+    try:
+        assert job.finish(timeout=120) == {"red-memory": None}
+    finally:
+        job.close()
 
 
 def test_a_review_item_leaves_no_dead_link_on_the_collection_page(tmp_path):
