@@ -42,9 +42,12 @@ def read_text(file: Path, rel: str) -> str:
     """Decode a content file. A BOM and CRLF/CR line ends are accepted quietly."""
     try:
         with file.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge
+            size = os.fstat(stream.fileno()).st_size
+            # Never more than the limit, whatever the size says (a file may grow); asking
+            # for the limit itself would allocate 1 MB for every few-KB story.
+            raw = stream.read(min(size, MAX_FILE_BYTES) + 1)
             if len(raw) > MAX_FILE_BYTES:
-                size = max(os.fstat(stream.fileno()).st_size, len(raw))
+                size = max(size, len(raw))
     except OSError as exc:
         raise SourceError(
             diagnostic("E-FILE-UNREADABLE", Location(rel), f"无法读取文件：{_os_reason(exc)}")

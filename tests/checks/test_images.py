@@ -126,12 +126,12 @@ def test_a_story_in_no_collection_is_not_print_checked(valid_tree, run_check):
 
 
 def test_a_missing_print_font_is_one_warning_not_a_crash(valid_tree, run_check, monkeypatch):
-    def no_font(family: str) -> frozenset[int]:
+    def no_font(family: str) -> frozenset[int]:  # as fc-match finds nothing
         raise fonts.FontMissing(
             f"没有安装字体“{family}”；Debian/Ubuntu 上请运行：sudo apt-get install fonts-noto-cjk"
         )
 
-    monkeypatch.setattr(fonts, "covered", no_font)
+    monkeypatch.setattr(fonts, "font_file", no_font)
     run = run_check(valid_tree)
     [warning] = run.diagnostics
     assert warning["code"] == "W-PRINT-FONT"
