@@ -79,6 +79,11 @@ def test_the_banner_is_seen_in_a_browser(preview, page):
     banner.get_by_role("link").click()
     page.wait_for_url("**/problems/")
     assert "stories/red/night-shift.md" in page.locator("article").inner_text()
+    assert page.locator(".culture-problems").count() == 0  # one box per item, not the page
+    page.goto(preview.base + "stories/night-shift/")
+    box = page.locator(".culture-problems")
+    assert box.is_visible() and "status" in box.inner_text()
+    assert box.bounding_box()["y"] < page.locator(".culture-facts").bounding_box()["y"]
 
 
 def test_a_production_build_has_no_banner_and_no_problem_list(sample_site):
