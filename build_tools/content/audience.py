@@ -32,6 +32,12 @@ class Audience(StrEnum):
             return status in ("published", "review")
         return status == "published"
 
+    def prints(self, collection: object) -> bool:
+        """Whether a booklet of this collection may be printed for this audience: for
+        readers only when the collection is published; a proof of any collection (that
+        is what proofs are for). Its items are still chosen by `shows`."""
+        return self is not Audience.PRODUCTION or self.shows(collection)
+
     def badge(self, item: object) -> str | None:
         """The word shown next to an item that is not published yet (草稿, 待审)."""
         status = getattr(item, "status", "published")

@@ -22,7 +22,7 @@ from build_tools.content import media
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
 from build_tools.content.markdown import images as body_images
-from build_tools.content.model import Collection, Craftsman, Image, Item, Story, Unit
+from build_tools.content.model import STATUS_LABELS, Collection, Craftsman, Image, Item, Story, Unit
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.print import fonts
 from build_tools.print.imposition import saddle_stitch
@@ -87,6 +87,11 @@ class _Book:
     def items(self) -> list[Story | Craftsman]:
         chosen = []
         audience = self.options.audience
+        if not audience.prints(self.collection):
+            label = STATUS_LABELS[self.collection.status]
+            message = f"故事集“{self.collection.title}”的状态是{label}，只能印校样（--proof），不能正式印刷"
+            where = self.collection.origin.at("status")
+            self.problems.append(diagnostic("E-COLLECTION-UNPUBLISHED", where, message))
         for i, item_id in enumerate(self.collection.items):
             item = self.corpus.find_item(item_id)
             if item is None or not audience.shows(item):

@@ -114,3 +114,19 @@ def test_a_booklet_that_was_made_is_linked(tmp_path):
 def test_fixture_is_what_the_tests_assume():
     collection = (FIXTURES / "valid/stories/collections/red-memory.yml").read_text(encoding="utf-8")
     assert collection.splitlines()[7].strip() == "- night-shift"
+
+
+def test_a_draft_collection_prints_only_as_a_proof(tmp_path, capsys, monkeypatch):
+    from build_tools.cli import main
+
+    project, _ = _corpus(
+        tmp_path, **{"collections/red-memory.yml": ("editor:", "status: draft\neditor:")}
+    )
+    monkeypatch.chdir(project)
+    capsys.readouterr()
+    assert main(["booklet", "red-memory", "--out", str(tmp_path / "final.pdf")]) == 1
+    assert "只能印校样" in capsys.readouterr().out
+    assert not (tmp_path / "final.pdf").exists()
+    assert main(["booklet", "red-memory", "--proof", "--out", str(tmp_path / "proof.pdf")]) == 0
+    text = _pdf_text(tmp_path / "proof.pdf")  # the watermark is set diagonally: 校 and 样
+    assert text.count("校") >= 3 and text.count("样") >= 3
