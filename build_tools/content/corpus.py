@@ -47,7 +47,6 @@ class Corpus:
     files: int = 0
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     _partial_aliases: dict[tuple[str, str], str] = field(default_factory=dict)
-    _children: dict[str, list[str]] = field(default_factory=dict)
     _media: MediaResolver | None = None
 
     # -- building ----------------------------------------------------------------------
@@ -73,10 +72,6 @@ class Corpus:
             for (kind, item_id), item in self.partial.items()
             for alias in getattr(item, "aliases", None) or []
         }
-        self._children = {}
-        for unit in self.units.values():
-            if unit.parent:
-                self._children.setdefault(unit.parent, []).append(unit.id)
 
     # -- looking things up -------------------------------------------------------------
     def media(self, written_in: str, src: str) -> MediaRef:
@@ -159,21 +154,6 @@ class Corpus:
 
     def theme_slugs(self) -> dict[str, Theme]:
         return {theme.slug: theme for theme in self.themes.values()}
-
-    def child_units(self, unit_id: str) -> list[str]:
-        return self._children.get(unit_id, [])
-
-    def unit_and_descendants(self, unit_id: str) -> list[str]:
-        """The unit and every unit below it (safe against cycles)."""
-        found: list[str] = []
-        todo = [unit_id]
-        while todo:
-            current = todo.pop()
-            if current in found:
-                continue
-            found.append(current)
-            todo.extend(self.child_units(current))
-        return found
 
     def unit_names(self) -> dict[str, list[str]]:
         return {unit.id: unit.names() for unit in self.units.values()}

@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Collection as Collection_
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -429,7 +429,7 @@ class _Generator:
         the first items of the other kind filed under the same term (a unit's people)."""
         terms = self.index.terms[taxonomy.name]
         parent = terms.get(term.parent) if term.parent else None
-        children = [t for t in terms.values() if t.parent == term.key]
+        children = [terms[key] for key in self.index.children(taxonomy, term.key)]
         found: dict[str, Any] = {
             "parent": Link(parent.label, taxonomy.url(parent)) if parent else None,
             "children": [Link(c.label, taxonomy.url(c)) for c in children],
@@ -617,13 +617,9 @@ def _tree_order(entries: dict[str, TermEntry]) -> list[TermEntry]:
             continue
         seen.add(key)
         entry = entries[key]
-        ordered.append(TermEntry(**{**_fields(entry), "depth": depth}))
+        ordered.append(replace(entry, depth=depth))
         todo.extend((child, depth + 1) for child in reversed(children.get(key, [])))
     return ordered
-
-
-def _fields(entry: TermEntry) -> dict[str, Any]:
-    return {f: getattr(entry, f) for f in TermEntry.__dataclass_fields__}
 
 
 def _page_window(number: int, count: int, width: int = 2) -> Iterator[int]:

@@ -12,7 +12,7 @@ from pypinyin import lazy_pinyin
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import Collection, Craftsman, Hall, Item, Panel, Story
-from build_tools.content.taxonomies import BY_NAME, TAXONOMIES, Taxonomy, Term
+from build_tools.content.taxonomies import TAXONOMIES, Taxonomy, Term
 
 # Candidates looked at per shared theme, nearest in time first; keeps related-story
 # ranking linear in the corpus instead of quadratic.
@@ -39,6 +39,7 @@ class SiteIndex:
     _by_person: dict[str, list[Story]] = field(default_factory=dict)
     _theme_keys: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     _rolled: dict[tuple[str, str], list[Item]] = field(default_factory=dict)
+    _children: dict[str, defaultdict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus, audience: Audience) -> SiteIndex:
@@ -89,19 +90,25 @@ class SiteIndex:
             self._rolled[(taxonomy.name, key)] = found
         return found
 
+    def children(self, taxonomy: Taxonomy, key: str) -> list[str]:
+        """The terms directly under a term (the units whose parent it is)."""
+        children = self._children.get(taxonomy.name)
+        if children is None:
+            children = self._children[taxonomy.name] = defaultdict(list)
+            for term in self.terms[taxonomy.name].values():
+                if term.parent is not None:
+                    children[term.parent].append(term.key)
+        return children.get(key, [])
+
     def below(self, taxonomy: Taxonomy, key: str) -> list[str]:
         """The term and every term under it (safe against cycles)."""
-        children: defaultdict[str, list[str]] = defaultdict(list)
-        for term in self.terms[taxonomy.name].values():
-            if term.parent is not None:
-                children[term.parent].append(term.key)
         found: list[str] = []
         todo = [key]
         while todo:
             current = todo.pop()
             if current not in found:
                 found.append(current)
-                todo.extend(children.get(current, []))
+                todo.extend(self.children(taxonomy, current))
         return found
 
     def carried(self, taxonomy: Taxonomy, item: Item) -> list[Term]:
@@ -113,14 +120,6 @@ class SiteIndex:
     @property
     def by_theme(self) -> dict[str, list[Story]]:
         return self.groups["theme"]  # type: ignore[return-value]
-
-    @property
-    def by_decade(self) -> dict[int, list[Story]]:
-        return {int(k): v for k, v in self.groups["decade"].items() if v}  # type: ignore[misc]
-
-    def unit_stories(self, unit_id: str) -> list[Story]:
-        """Stories of the unit and of every unit below it, chronological."""
-        return self.members(BY_NAME["unit"], unit_id)  # type: ignore[return-value]
 
     def visible(self, item: object) -> bool:
         """The audience rule (content/audience.py), asked for every item shown."""

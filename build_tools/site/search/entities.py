@@ -10,6 +10,7 @@ whatever the size of the site.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,8 +142,8 @@ def entities(index: SiteIndex) -> list[Entity]:
                     6,
                 )
             )
-    for year in sorted({s.date.year for s in index.stories}):
-        count = sum(1 for s in index.by_decade.get(year // 10 * 10, []) if s.date.year == year)
+    per_year = Counter(s.date.year for s in index.stories)
+    for year, count in sorted(per_year.items()):
         found.append(
             Entity(
                 [str(year), f"{year}年"],
