@@ -1,9 +1,9 @@
-"""Print: what would stop or spoil a collection's booklet, said by `culture check` before
-anyone typesets it: a character the print font lacks (the booklet would not be made) and,
-optionally, an image too small for its printed width.
+"""Print: what would stop a collection's booklet, said by `culture check` before anyone
+typesets it: a character the print font lacks (the booklet would not be made).
 
-Both use the booklet's own code (`printed_texts`, `printed_images`, `low_resolution`,
-`fonts.glyph_problems`), so the check and the booklet cannot disagree.
+It reads the booklet's own code (`printed_texts`, `fonts.glyph_problems`), so the check
+and the booklet cannot disagree. Images too small for print are said by the booklet
+(W-PRINT-IMAGE-DPI).
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from build_tools.config import Settings
-from build_tools.content import media
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import Collection, Craftsman, Story
 from build_tools.diagnostics import Diagnostic, diagnostic
 from build_tools.print import fonts
-from build_tools.print.booklet import low_resolution, printed_images, printed_texts
+from build_tools.print.booklet import printed_texts
 
 
 def _listed(corpus: Corpus, collection: Collection) -> list[Story | Craftsman]:
@@ -41,20 +40,3 @@ def check_print_glyphs(corpus: Corpus, settings: Settings) -> Iterator[Diagnosti
         # The site does not need the font; this machine only cannot check or make booklets.
         message = f"{exc}。在安装之前，无法检查故事集中的字能否印出，本机也不能生成小册子"
         yield diagnostic("W-PRINT-FONT", collections[0].origin.at(), message)
-
-
-def check_print_images(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
-    """W-PRINT-IMAGE-DPI, as the booklet says it (images with other problems are the
-    image check's)."""
-    for collection in corpus.collections.values():
-        for item, image, printed_mm in printed_images(collection, _listed(corpus, collection)):
-            ref = corpus.media(item.origin.path, image.src)
-            if not ref.ok:
-                continue
-            info = media.inspect(ref)
-            if isinstance(info, media.ImageInfo):
-                field = "photo" if isinstance(item, Craftsman) else "cover"
-                where = item.origin.at(field, "src")
-                low = low_resolution(image.src, info, printed_mm, where)
-                if low is not None:
-                    yield low

@@ -9,7 +9,7 @@ the template decides how it looks.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,20 +235,6 @@ def low_resolution(
         f"低于 {MIN_DPI} dpi，印出来会发虚；请换用至少 {printed_mm / 25.4 * MIN_DPI:.0f} 像素宽的原图"
     )
     return diagnostic("W-PRINT-IMAGE-DPI", where, message)
-
-
-def printed_images(
-    collection: Collection, items: Sequence[Story | Craftsman]
-) -> Iterator[tuple[Item, Image, float]]:
-    """Every field image the booklet prints, with the width it is printed at (mm)."""
-    width = TEXT_WIDTH_MM[collection.booklet.paper]
-    if collection.cover is not None:
-        yield collection, collection.cover, width
-    for item in items:
-        if isinstance(item, Story) and item.cover is not None:
-            yield item, item.cover, width
-        elif isinstance(item, Craftsman) and item.photo is not None:
-            yield item, item.photo, width * CRAFTSMAN_PHOTO_SHARE
 
 
 def printed_texts(
