@@ -97,6 +97,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         handed_over = self.preloaded is not None
         checked = self.preloaded or pipeline.run(root)
         self.checked, self.preloaded = checked, None
+        preview.own_logs(log, self.preview)
         if self.preview:
             self.stale = preview.last_good(root).update(checked.corpus)
             self.problems = checked.by_file()
@@ -176,10 +177,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         ordered = sorted(generated.items(), key=lambda kv: kv[0] in collections)
         for path, markdown in ordered:
             if not output.is_safe(path):
-                # The check has said why (E-ID-INVALID); in the preview MkDocs' strict
-                # mode must not hear of it, or the server would stop rebuilding.
-                refusal = f"culture：拒绝生成网站目录之外的页面“{path}”"
-                (preview.say if self.preview else log.error)(refusal)
+                log.error(f"culture：拒绝生成网站目录之外的页面“{path}”")  # E-ID-INVALID said why
                 continue
             if files.get_file_from_path(path) is None:  # a hand-written page wins
                 files.append(File.generated(config, path, content=markdown))

@@ -42,9 +42,20 @@ def print_diagnostics(diagnostics: list[Diagnostic], files: int) -> None:
     terminal.info("culture：" + report.summary_line(diagnostics, files))
 
 
-def say(line: str) -> None:
-    """One line for the editor's terminal."""
-    _terminal().info(line)
+def own_logs(logger: logging.Logger, preview: bool) -> None:
+    """In the preview, what the plugin's own modules log (an image that could not be
+    resized, a search record refused) goes to the editor's terminal and not through
+    MkDocs' logger, whose strict mode would count it and stop the server; in a build it
+    goes through MkDocs' logger as usual (a strict build fails on it)."""
+    handler = next((h for h in logger.handlers if getattr(h, "_culture", False)), None)
+    if preview and handler is None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("culture：%(message)s"))
+        handler._culture = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    elif not preview and handler is not None:
+        logger.removeHandler(handler)
+    logger.propagate = not preview
 
 
 def banner(diagnostics: list[Diagnostic]) -> dict[str, int]:

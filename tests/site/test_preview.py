@@ -91,3 +91,33 @@ def test_a_production_build_has_no_banner_and_no_problem_list(sample_site):
     for page in sample_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "culture-preview-banner" not in html and "culture-problems" not in html, page
+
+
+def test_the_plugins_own_warnings_never_reach_mkdocs_strict_counter_in_the_preview(capsys):
+    """MkDocs counts warnings on its logger in strict mode and, in `serve`, stops
+    rebuilding on the first one; in the preview ours go to the terminal instead."""
+    import logging
+
+    from build_tools.site import preview as preview_module
+
+    counted: list[logging.LogRecord] = []
+
+    class Counter(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            counted.append(record)
+
+    counter = Counter(logging.WARNING)
+    mkdocs = logging.getLogger("mkdocs")
+    mkdocs.addHandler(counter)
+    plugin_log = logging.getLogger("mkdocs.plugins.culture")
+    try:
+        preview_module.own_logs(plugin_log, preview=True)
+        logging.getLogger("mkdocs.plugins.culture.search").warning("记录被拒绝")
+        assert counted == []
+        assert "culture：记录被拒绝" in capsys.readouterr().err
+        preview_module.own_logs(plugin_log, preview=False)  # a build afterwards: counted
+        logging.getLogger("mkdocs.plugins.culture.search").warning("记录被拒绝")
+        assert [r.getMessage() for r in counted] == ["记录被拒绝"]
+    finally:
+        mkdocs.removeHandler(counter)
+        preview_module.own_logs(plugin_log, preview=False)
