@@ -18,7 +18,7 @@ from build_tools.content.markdown import (
     raw_html,
     too_deep,
 )
-from build_tools.content.model import Body, Craftsman, Story
+from build_tools.content.model import Body, Craftsman, Story, field_value
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 
 # Control characters reported one by one per text; a pasted document can hold hundreds.
@@ -77,7 +77,7 @@ def check_bodies(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
             yield diagnostic("E-BODY-NESTING", where, message)
     for item in corpus.items():
         for field in ("summary", "position"):
-            if PLACEHOLDER in (getattr(item, field, None) or ""):
+            if PLACEHOLDER in (field_value(item, field) or ""):
                 message = f"{field} 还是模板中的占位文字“{PLACEHOLDER}……”，请填写"
                 yield diagnostic("W-PLACEHOLDER", item.origin.at(field), message)
         if item.kind in ("story", "craftsman", "panel") and PLACEHOLDER_BODY in item.body.markdown:

@@ -14,7 +14,7 @@ from build_tools.config import Settings
 from build_tools.content import media
 from build_tools.content.corpus import Corpus
 from build_tools.content.markdown import images as body_images
-from build_tools.content.model import Image
+from build_tools.content.model import Image, field_value
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 
 IMAGE_FIELDS = ("cover", "photo", "image")  # collections have `cover` too
@@ -29,7 +29,7 @@ def image_problems(corpus: Corpus, written_in: str, src: str, where: Location) -
 def check_images(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
     for item in corpus.items():
         for field in IMAGE_FIELDS:
-            image: Image | None = getattr(item, field, None)
+            image: Image | None = field_value(item, field)
             if image is not None:
                 where = item.origin.at(field, "src")
                 yield from image_problems(corpus, item.origin.path, image.src, where)
