@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from build_tools.content import markdown
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import (
     FIELD_NAMES,
@@ -348,6 +349,7 @@ def _hidden(path: Path | str) -> bool:
 
 def load_corpus(root: Path, content_dir: Path) -> LoadResult:
     """Read every file under `content_dir`; paths in diagnostics are relative to `root`."""
+    markdown.new_run()  # parses of the last run may now be evicted
     reader = _Reader(root, content_dir)
     if not content_dir.is_dir():
         message = f"找不到内容目录 {reader.rel(content_dir)}/"

@@ -22,10 +22,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -41,8 +42,7 @@ NESTING_LIMIT = 20
 # paragraph inside: deep enough that nothing within NESTING_LIMIT is cut, shallow enough
 # that its recursive block parser stays far from Python's recursion limit.
 _MAX_NESTING = 2 * NESTING_LIMIT + 4
-# Bodies are cached by text: every check and output of one build reads the same parse.
-# Bounded, since a 10,000-story corpus would otherwise keep every token list alive.
+# Parses kept from earlier runs (see `parse`); those of the current run are all kept.
 _CACHE_SIZE = 2048
 # Parses a hostile text may cost at most, on top of the first (see `parse`).
 _REPARSES = 3
@@ -161,8 +161,7 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def control_characters(markdown: str) -> list[Control]:
-    """Every control character in the text, with its line and column (1-based)."""
+def _control_characters(markdown: str) -> list[Control]:
     text = _newlines(markdown)
     if not _CONTROL.search(text):
         return []
@@ -311,9 +310,7 @@ class MarkdownDoc:
         return _plain_text(self.tokens)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
-def parse(markdown: str) -> MarkdownDoc:
-    """The one parse of a Markdown text (cached per text)."""
+def _parse(markdown: str) -> MarkdownDoc:
     text, counts = _shorten_marker_runs(_CONTROL.sub("", _newlines(markdown)))
     tokens = _parser().parse(text)
     found, cut = _bound(tokens, counts)
@@ -453,26 +450,115 @@ def _plain_text(tokens: list[Token]) -> str:
     return "".join(parts)
 
 
+# -- what is kept, and for how long ---------------------------------------------------------
+
+# A parse is large (its tokens, some 16 KB a story): every parse made in this run is kept
+# until the next run begins (`new_run`), so that the check and the site of one build share
+# it whatever the size of the corpus; of earlier runs the last _CACHE_SIZE are kept.
+_docs: dict[str, MarkdownDoc] = {}
+_earlier: OrderedDict[str, MarkdownDoc] = OrderedDict()
+
+
+def parse(markdown: str) -> MarkdownDoc:
+    """The one parse of a Markdown text (kept per text, see above)."""
+    doc = _docs.get(markdown)
+    if doc is None:
+        doc = _earlier.pop(markdown, None) or _parse(markdown)
+        _docs[markdown] = doc
+    return doc
+
+
+@dataclass(slots=True)
+class TextFacts:
+    """What the checks and search read of a text: small, unlike its parse, so kept for
+    every text of the corpus, and across processes in the loader's cache."""
+
+    raw_html: list[Found]
+    images: list[Found]
+    links: list[Link]
+    controls: list[Control]
+    too_deep: Nesting | None
+    plain_text: str | None = None  # filled in when first asked for
+
+
+# Facts of the texts asked about in this run and in the one before: a text no run has
+# asked about since (an old version of an edited story) is forgotten.
+_facts: dict[str, TextFacts] = {}
+_facts_before: dict[str, TextFacts] = {}
+
+
+def new_run() -> None:
+    """A new corpus is being loaded: what the last run parsed may now be evicted."""
+    global _facts, _facts_before
+    _earlier.update(_docs)
+    _docs.clear()
+    while len(_earlier) > _CACHE_SIZE:
+        _earlier.popitem(last=False)
+    _facts_before, _facts = _facts, {}
+
+
+def forget() -> None:
+    """Drop every parse and every fact kept (for tests that time or bound a parse)."""
+    _docs.clear()
+    _earlier.clear()
+    _facts.clear()
+    _facts_before.clear()
+
+
+def facts(markdown: str) -> TextFacts:
+    found = _facts.get(markdown)
+    if found is None:
+        found = _facts_before.pop(markdown, None) or _find_facts(markdown)
+        _facts[markdown] = found
+    return found
+
+
+def known_facts(markdown: str) -> TextFacts | None:
+    """The facts of a text if they are known (for the loader's cache to keep)."""
+    return _facts.get(markdown)
+
+
+def remember(markdown: str, found: TextFacts) -> None:
+    """Facts of a text found by an earlier process (from the loader's cache)."""
+    _facts.setdefault(markdown, found)
+
+
+def _find_facts(markdown: str) -> TextFacts:
+    # Each finding needs a parse only when the text holds what it looks for.
+    wants_links = "](" in markdown or "]:" in markdown or "<" in markdown
+    deep = None
+    # Every layer costs at least one of these characters: no more than the limit, no parse.
+    if sum(map(markdown.count, _LAYER_CHARS)) > NESTING_LIMIT:
+        found = parse(markdown).nesting
+        deep = found if found.depth > NESTING_LIMIT else None
+    return TextFacts(
+        raw_html=parse(markdown).raw_html if "<" in markdown else [],
+        images=parse(markdown).images if "![" in markdown else [],
+        links=parse(markdown).links if wants_links else [],
+        controls=_control_characters(markdown),
+        too_deep=deep,
+    )
+
+
 # -- what the checks read --------------------------------------------------------------------
 
 
 def raw_html(markdown: str) -> list[Found]:
-    if "<" not in markdown:
-        return []
-    return parse(markdown).raw_html
+    return facts(markdown).raw_html
 
 
 def images(markdown: str) -> list[Found]:
-    if "![" not in markdown:
-        return []
-    return parse(markdown).images
+    return facts(markdown).images
 
 
 def links(markdown: str) -> list[Link]:
     """Every link with its judgement (`problem` None for an ordinary one)."""
-    if "](" not in markdown and "]:" not in markdown and "<" not in markdown:
-        return []
-    return parse(markdown).links
+    return facts(markdown).links
+
+
+def control_characters(markdown: str) -> list[Control]:
+    """Every control character in the text, with its line and column (1-based)."""
+    return facts(markdown).controls
 
 
 def nesting(markdown: str) -> Nesting:
@@ -482,24 +568,17 @@ def nesting(markdown: str) -> Nesting:
 
 def too_deep(markdown: str) -> Nesting | None:
     """The deepest point of the text when it nests deeper than NESTING_LIMIT."""
-    # Every layer costs at least one of these characters: no more than the limit, no parse.
-    if sum(map(markdown.count, _LAYER_CHARS)) <= NESTING_LIMIT:
-        return None
-    found = parse(markdown).nesting
-    return found if found.depth > NESTING_LIMIT else None
-
-
-# The plain text of every body, kept for the whole build (a few KB each, unlike a parse):
-# the site derives it from the parse it renders, so search and checks never parse again.
-_PLAIN: dict[str, str] = {}
+    return facts(markdown).too_deep
 
 
 def plain_text(markdown: str) -> str:
-    """The words a reader sees, without Markdown syntax; one line per paragraph."""
-    found = _PLAIN.get(markdown)
-    if found is None:
-        found = _PLAIN[markdown] = parse(markdown).plain_text
-    return found
+    """The words a reader sees, without Markdown syntax; one line per paragraph. Kept with
+    the facts: the site derives it from the parse it renders, so search and checks never
+    parse again."""
+    found = facts(markdown)
+    if found.plain_text is None:
+        found.plain_text = parse(markdown).plain_text
+    return found.plain_text
 
 
 def count_characters(text: str) -> int:

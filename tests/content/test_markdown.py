@@ -226,7 +226,7 @@ def _with_little_stack(frames: int, run: Callable[[], T]) -> T:
 def test_no_nesting_exhausts_the_stack_anywhere(text, tmp_path):
     # Measured: the renderings need about 150 frames at most, the tree about 190.
     def everything() -> None:
-        md.parse.cache_clear()
+        md.forget()
         parse(text).tree  # noqa: B018 - building it is the test
         plain_text(text)
         too_deep(text)
