@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import posixpath
+from functools import lru_cache
 
 from build_tools.content.model import Collection, Craftsman, Hall, Item, Panel, Story, Theme, Unit
 from build_tools.content.taxonomies import BY_NAME
@@ -75,9 +75,30 @@ def source_path(url: str) -> str:
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url`, relative so that the site works
     from any sub-path (the intranet may serve it under /culture/)."""
+    # What posixpath.relpath("/" + to_url, "/" + from_url) says, with the trailing slash
+    # of a directory URL kept, computed on cached path segments: pages ask 200,000 times.
     if from_url == to_url:
         return "./"
-    target = posixpath.relpath("/" + to_url, "/" + (from_url or "."))
-    if to_url.endswith("/") or to_url == "":
-        target = target.rstrip("/") + "/"
-    return "./" if target in (".", "./") else target
+    start, path = _segments(from_url), _segments(to_url)
+    common, most = 0, min(len(start), len(path))
+    while common < most and start[common] == path[common]:
+        common += 1
+    ups = len(start) - common
+    if not ups and common == len(path):
+        return "./"
+    target = "/".join((*[".."] * ups, *path[common:]))
+    return target + "/" if to_url.endswith("/") or to_url == "" else target
+
+
+@lru_cache(maxsize=1 << 16)
+def _segments(url: str) -> tuple[str, ...]:
+    """The segments of `/url` normalised as posixpath.normpath does (`.` and empty ones
+    dropped, `..` taking one back, never above the root)."""
+    found: list[str] = []
+    for segment in url.split("/"):
+        if segment == "..":
+            if found:
+                found.pop()
+        elif segment and segment != ".":
+            found.append(segment)
+    return tuple(found)
