@@ -26,6 +26,7 @@ lint: setup
 	$(VENV)/ruff check build_tools tests benchmarks
 	$(VENV)/ruff format --check build_tools tests benchmarks
 
+# make bench ONLY="preview build" SIZES="sample 1000": some benchmarks, or other sizes
 bench: setup
 	$(VENV)/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
-	$(VENV)/python benchmarks/run.py
+	$(VENV)/python benchmarks/run.py $(if $(ONLY),--only $(ONLY)) $(if $(SIZES),--sizes $(SIZES))

@@ -1,12 +1,14 @@
 """Measure the pipeline on synthetic corpora and record the figures in RESULTS.md.
 
 Usage:
-    python benchmarks/run.py [--sizes 1000 10000] [--repeat 3] [--only check]
+    python benchmarks/run.py [--only preview build] [--sizes sample 1000] [--repeat 3]
 
 Each benchmark generates (once, cached under benchmarks/work/) a corpus with
 gen_corpus.py, runs the real command in a child process, and takes the median wall time
-and the peak resident memory of the child. The figures replace the benchmark's own block
-in RESULTS.md, with the date and the machine they were measured on.
+and the peak memory of the child's processes. Each benchmark has its own default sizes;
+`--sizes` replaces them for every benchmark run (`sample` is this repository's own
+stories, for `preview`). The figures replace the benchmark's own block in RESULTS.md,
+with the date and the machine they were measured on.
 """
 
 from __future__ import annotations
@@ -14,17 +16,24 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import http.client
 import json
 import os
 import platform
 import re
+import secrets
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -36,12 +45,18 @@ RESULTS = HERE / "RESULTS.md"
 VENV_BIN = Path(sys.executable).parent
 
 
+SAMPLE = 0  # `--sizes sample`: a copy of this repository's own stories
+
+
 @dataclass(frozen=True)
 class Measurement:
     seconds: float
-    peak_mb: float  # the largest single process (the command or one it started)
+    peak_mb: float  # the largest single process (the command or one it started), RSS
     exit_code: int
-    total_mb: float = 0.0  # all its processes at once, sampled every 0.1 s
+    # All its processes at once, sampled every 0.1 s: PSS, which counts a page that a
+    # forked child shares with its parent once (summed RSS counts it in each of them).
+    total_mb: float = 0.0
+    total_rss_mb: float = 0.0  # the same sum of RSS, for comparison with older figures
 
 
 def corpus(size: int) -> Path:
@@ -83,18 +98,32 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size; RSS where smaps_rollup cannot be read (another user)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return _rss_kb(pid)
+
+
 def measure(command: list[str], cwd: Path, timeout: float | None = None) -> Measurement:
     """Run `command` in a fresh child: wall time, the peak RSS of its largest process
-    and the peak of all its processes together (the build runs several at once)."""
+    and the peak of all its processes together (the build runs several at once), as
+    PSS and as RSS, each summed over the processes alive at the same instant."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
     child = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    total_kb = 0
+    total_kb = total_rss_kb = 0
     timed_out = False
     while True:
-        total_kb = max(total_kb, sum(_rss_kb(pid) for pid in _descendants(child.pid)))
+        tree = _descendants(child.pid)
+        total_kb = max(total_kb, sum(_pss_kb(pid) for pid in tree))
+        total_rss_kb = max(total_rss_kb, sum(_rss_kb(pid) for pid in tree))
         if timeout and not timed_out and time.perf_counter() - started > timeout:
             timed_out = True
             for pid in _descendants(child.pid):
@@ -106,17 +135,28 @@ def measure(command: list[str], cwd: Path, timeout: float | None = None) -> Meas
         time.sleep(0.1)
     code = 124 if timed_out else os.waitstatus_to_exitcode(status)
     # wait4 reports the largest of the child and of every process it waited for.
-    return Measurement(time.perf_counter() - started, usage.ru_maxrss / 1024, code, total_kb / 1024)
+    return Measurement(
+        time.perf_counter() - started,
+        usage.ru_maxrss / 1024,
+        code,
+        total_kb / 1024,
+        total_rss_kb / 1024,
+    )
 
 
-def repeat(times: int, command: list[str], cwd: Path, timeout: float | None = None) -> Measurement:
-    runs = [measure(command, cwd, timeout) for _ in range(times)]
+def summarize(runs: list[Measurement]) -> Measurement:
+    """The median time and the highest memory of several runs; a failed run's exit code."""
     return Measurement(
         statistics.median(r.seconds for r in runs),
         max(r.peak_mb for r in runs),
-        runs[-1].exit_code,
+        next((r.exit_code for r in runs if r.exit_code), 0),
         max(r.total_mb for r in runs),
+        max(r.total_rss_mb for r in runs),
     )
+
+
+def repeat(times: int, command: list[str], cwd: Path, timeout: float | None = None) -> Measurement:
+    return summarize([measure(command, cwd, timeout) for _ in range(times)])
 
 
 def count_files(root: Path) -> int:
@@ -231,7 +271,7 @@ def site_figures(site: Path) -> tuple[float, int, int, str]:
 
 def bench_site(sizes: list[int], times: int) -> list[str]:
     rows = [
-        "| tool | stories | build (median) | peak memory (largest process / all together) | site size | HTML pages | largest generated page |",
+        "| tool | stories | build (median) | peak memory (largest process RSS / all together PSS) | site size | HTML pages | largest generated page |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     stock_timeout = float(os.environ.get("STOCK_TIMEOUT", "900"))
@@ -488,11 +528,420 @@ def bench_booklet(sizes: list[int], times: int) -> list[str]:
     return rows
 
 
-BENCHMARKS: dict[str, tuple[str, Callable[[list[int], int], list[str]]]] = {
-    "booklet": ("Booklet: typesetting a 200-page collection", bench_booklet),
-    "search": ("Search: Pagefind (bigrams) + entity index, beside lunr", bench_search),
-    "check": ("`culture check`: load, validate and check the whole corpus", bench_check),
-    "site": ("Site build: `culture build` beside stock Material and Hugo", bench_site),
+# -- build, scale and the peer ----------------------------------------------------------
+
+CULTURE = str(VENV_BIN / "culture")
+TITLE_LINE = re.compile(r"^title: .*$", re.M)
+PUBLISHED = re.compile(r'^status: "?published"?$', re.M)
+
+
+def sample_stories() -> int:
+    return len(list((ROOT / "stories" / "red").glob("*.md")))
+
+
+def size_label(size: int) -> str:
+    if size == SAMPLE:
+        return f"{sample_stories()} (this repository's sample)"
+    return f"{size:,}"
+
+
+def project_copy(size: int, into: Path) -> Path:
+    """A project to edit and build freely: this repository's mkdocs.yml and docs/ with its
+    own stories (SAMPLE) or a synthetic corpus's, and no site/ or .cache/. The cached
+    corpus itself is only read, so other benchmarks can use it meanwhile."""
+    into.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", into / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", into / "docs")
+    stories = ROOT / "stories" if size == SAMPLE else corpus(size) / "stories"
+    shutil.copytree(stories, into / "stories")
+    return into
+
+
+def retitle(story: Path, title: str) -> None:
+    """Give a story a new title in its front matter and write the file in place, the
+    way an editor without atomic saves does (truncate, write)."""
+    text = story.read_text(encoding="utf-8")
+    changed, count = TITLE_LINE.subn(f'title: "{title}"', text, count=1)
+    if not count:
+        raise ValueError(f"{story}: no title: line")
+    with story.open("w", encoding="utf-8") as file:
+        file.write(changed)
+
+
+def first_published(root: Path) -> Path:
+    return next(
+        p
+        for p in sorted((root / "stories" / "red").glob("*.md"))
+        if PUBLISHED.search(p.read_text(encoding="utf-8"))
+    )
+
+
+def clean_build(root: Path) -> None:
+    for name in ("site", ".cache"):
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def _memory(result: Measurement) -> str:
+    return f"{result.peak_mb:,.0f} MB / {result.total_mb:,.0f} MB"
+
+
+def _time(result: Measurement) -> str:
+    if result.exit_code:
+        return f"did not finish ({result.seconds:.0f} s, exit {result.exit_code})"
+    return f"{result.seconds:.1f} s"
+
+
+def bench_build(sizes: list[int], times: int) -> list[str]:
+    """`culture build` cold and warm beside Hugo + Pagefind, in the same run."""
+    timeout = float(os.environ.get("BUILD_TIMEOUT", "1800"))
+    pagefind = _pagefind_executable()
+    rows = [
+        f"| stories | what (median of {times}) | time | peak memory: largest process / all together "
+        "| all together, summed RSS |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    notes: list[str] = []
+    for size in sizes:
+        root = WORK / f"build-{size}"
+        shutil.rmtree(root, ignore_errors=True)
+        project_copy(size, root)
+        story = first_published(root)
+        cold_runs, warm_runs = [], []
+        for run in range(times):
+            clean_build(root)
+            cold_runs.append(measure([CULTURE, "build"], root, timeout))
+            title = f"基准测速{run}-{secrets.token_hex(4)}"
+            retitle(story, title)
+            warm_runs.append(measure([CULTURE, "build"], root, timeout))
+            page = root / "site" / "stories" / story.stem / "index.html"
+            if not (page.is_file() and title in page.read_text(encoding="utf-8")):
+                notes.append(
+                    f"- {size:,}: the warm build did not show the new title of {story.stem}."
+                )
+        cold, warm = summarize(cold_runs), summarize(warm_runs)
+        hugo_root = hugo_project(size)
+        hugo_runs, pagefind_runs, both_runs = [], [], []
+        for _ in range(times):
+            shutil.rmtree(hugo_root / "public", ignore_errors=True)
+            built = measure([str(VENV_BIN / "hugo"), "--quiet"], hugo_root, timeout)
+            indexed = measure([pagefind, "--site", "public", "--quiet"], hugo_root, timeout)
+            hugo_runs.append(built)
+            pagefind_runs.append(indexed)
+            both_runs.append(
+                Measurement(
+                    built.seconds + indexed.seconds,
+                    max(built.peak_mb, indexed.peak_mb),
+                    built.exit_code or indexed.exit_code,
+                    max(built.total_mb, indexed.total_mb),
+                    max(built.total_rss_mb, indexed.total_rss_mb),
+                )
+            )
+        hugo, indexed, both = summarize(hugo_runs), summarize(pagefind_runs), summarize(both_runs)
+        for name, result in (
+            ("`culture build` cold (no `.cache/`, no `site/`)", cold),
+            ("`culture build` warm (one title changed, `.cache/` kept)", warm),
+            ("Hugo 0.168 (minimal theme)", hugo),
+            ("Pagefind 1.5 over Hugo's pages (`lang=zh`)", indexed),
+            ("Hugo + Pagefind", both),
+        ):
+            rows.append(
+                f"| {size:,} | {name} | {_time(result)} | {_memory(result)} "
+                f"| {result.total_rss_mb:,.0f} MB |"
+            )
+            print(rows[-1], flush=True)
+        shutil.rmtree(root, ignore_errors=True)
+        languages = _pagefind_languages(hugo_root / "public" / "pagefind")
+        notes.append(f"- {size:,}: Pagefind indexed Hugo's site: {languages}.")
+        if not (cold.exit_code or warm.exit_code or both.exit_code):
+            notes.append(
+                f"- {size:,}: `culture build` takes {cold.seconds / both.seconds:.1f}× the time of "
+                f"Hugo + Pagefind cold and {warm.seconds / both.seconds:.1f}× warm; "
+                f"warm is {warm.seconds / cold.seconds:.2f}× cold; all processes together "
+                f"{cold.total_mb / both.total_mb:.1f}× the memory of Hugo + Pagefind."
+            )
+    return [
+        *rows,
+        "",
+        *notes,
+        "",
+        "Memory: the largest single process (peak RSS, from `wait4`) / all processes of the",
+        "command together (the peak of their PSS summed at one instant, sampled every 0.1 s;",
+        "PSS counts a page a forked child shares with its parent once; summed RSS, the figure",
+        "of older blocks, counts it in each process). Hugo + Pagefind: the",
+        "times added, the memory of the larger of the two (they run one after the other).",
+        "Cold: `site/` and `.cache/` removed first. Warm: the next build after one story's",
+        "title changed, `.cache/` kept, as CI keeps it. Hugo builds the stories only (two",
+        "layouts of ours, `<html lang=zh>`); Pagefind (`pagefind_bin_extended`, the",
+        "project's own) indexes its `public/`, segmenting the Chinese text as Chinese.",
+    ]
+
+
+def _pagefind_executable() -> str:
+    from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+
+    return str(get_executable())
+
+
+def _pagefind_languages(bundle: Path) -> str:
+    """What Pagefind says it indexed, e.g. '10,002 pages as zh'."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "nothing (no pagefind-entry.json)"
+    return ", ".join(
+        f"{info.get('page_count', 0):,} pages as {language}"
+        for language, info in entry.get("languages", {}).items()
+    )
+
+
+def bench_scale(sizes: list[int], times: int) -> list[str]:
+    """One cold `culture build` per size: does time and memory grow linearly?"""
+    timeout = float(os.environ.get("SCALE_TIMEOUT", "3600"))
+    rows = [
+        "| stories | files | cold build | per 1k stories | × the smallest size's per 1k | "
+        "peak memory: largest process / all together | all together per 1k stories |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    first: float | None = None
+    for size in sizes:
+        root = WORK / f"scale-{size}"
+        shutil.rmtree(root, ignore_errors=True)
+        project_copy(size, root)
+        files = count_files(root)
+        result = measure([CULTURE, "build"], root, timeout)
+        shutil.rmtree(root, ignore_errors=True)
+        per_k = result.seconds / (size / 1000)
+        first = first or per_k
+        trend = f"{per_k / first:.2f}×" if not result.exit_code else ""
+        rows.append(
+            f"| {size:,} | {files:,} | {_time(result)} | {per_k:.2f} s | {trend} | "
+            f"{_memory(result)} | {result.total_mb / (size / 1000):.0f} MB |"
+        )
+        print(rows[-1], flush=True)
+    return [
+        *rows,
+        "",
+        "One cold build each (no `site/`, no `.cache/`). Memory as in the build block: largest",
+        "process RSS / all processes together, PSS. Linear growth shows as a steady ratio per",
+        "1k stories.",
+    ]
+
+
+# -- preview latency ---------------------------------------------------------------------
+
+
+@dataclass
+class PreviewRun:
+    stories: int
+    first_served: float | None = None  # from the start of `culture serve`
+    page: list[float | None] = field(default_factory=list)  # per edit; None: never shown
+    listing: list[float | None] = field(default_factory=list)
+    rebuilds: int = 0  # "Documentation built" lines in the server's log, first build included
+    problems: list[str] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, timeout: float) -> str | None:
+    """The page's HTML, or None while the server is not up or the page not there."""
+    try:
+        with urllib.request.urlopen(url, timeout=max(timeout, 0.1)) as response:
+            return response.read().decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException):
+        return None
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C for the whole process group first, so that MkDocs removes its temporary
+    site; then SIGKILL for whatever is left of the group."""
+    for sig, grace in ((signal.SIGINT, 30.0), (signal.SIGKILL, 10.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(grace)
+
+
+@contextlib.contextmanager
+def preview_server(
+    root: Path, port: int, log: Path, tmp: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`culture serve` in its own process group, stopped on the way out however it is
+    left (an exception, Ctrl-C). Its temporary site goes to `tmp`, its output to `log`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)}
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [CULTURE, "serve", "--address", f"127.0.0.1:{port}"],
+            cwd=root,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            # A shell's background job inherits SIGINT ignored, and Python then keeps
+            # ignoring it: restore it, or the server could not be stopped gracefully.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        try:
+            yield server
+        finally:
+            _stop(server)
+
+
+STORY_LINK = re.compile(r'href="([^"#?]+)"')
+
+
+def _listed_stories(html: str, listing: str, base: str) -> list[str]:
+    """The ids of the stories a listing page links to, in its order."""
+    ids = []
+    for href in STORY_LINK.findall(html):
+        path = urllib.parse.urljoin(listing, href)
+        if path.startswith(base + "stories/"):
+            rest = path.removeprefix(base + "stories/").rstrip("/")
+            if rest and "/" not in rest and rest != "page" and rest not in ids:
+                ids.append(rest)
+    return ids
+
+
+def preview_latency(size: int, temp: Path, edits: int, timeout: float) -> PreviewRun:
+    root = project_copy(size, temp / "project")
+    (temp / "tmp").mkdir()
+    log = temp / "serve.log"
+    run = PreviewRun(stories=len(list((root / "stories" / "red").glob("*.md"))))
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    listing = base + "stories/"
+    start_timeout = float(os.environ.get("PREVIEW_START_TIMEOUT", "1800"))
+    started = time.perf_counter()
+    with preview_server(root, port, log, temp / "tmp") as server:
+        html = None
+        while html is None:
+            if server.poll() is not None:
+                run.problems.append(f"`culture serve` exited ({server.returncode}) before serving")
+                return run
+            if time.perf_counter() - started > start_timeout:
+                run.problems.append(f"first build not served within {start_timeout:.0f} s")
+                return run
+            time.sleep(0.1)
+            html = _get(listing, 10)
+        run.first_served = time.perf_counter() - started
+        ids = _listed_stories(html, listing, base)
+        if not ids:
+            run.problems.append("no story linked from the first page of /stories/")
+            return run
+        time.sleep(1.0)  # let the file watcher settle before the first edit
+        for number in range(edits):
+            story = root / "stories" / "red" / f"{ids[number % len(ids)]}.md"
+            page = f"{base}stories/{story.stem}/"
+            title = f"预览测速{number}-{secrets.token_hex(4)}"
+            retitle(story, title)
+            written = time.perf_counter()
+            seen: dict[str, float] = {}
+            while len(seen) < 2 and server.poll() is None:
+                left = timeout - (time.perf_counter() - written)
+                if left <= 0:
+                    break
+                # A request waits while MkDocs rebuilds: at most one is ever outstanding.
+                for name, url in (("page", page), ("listing", listing)):
+                    if name not in seen and title in (_get(url, left) or ""):
+                        seen[name] = time.perf_counter() - written
+                time.sleep(0.025)
+            run.page.append(seen.get("page"))
+            run.listing.append(seen.get("listing"))
+            if len(seen) < 2:
+                missing = " and ".join(n for n in ("page", "listing") if n not in seen)
+                run.problems.append(f"edit {number + 1} ({story.stem}): {missing} not updated")
+            if server.poll() is not None:
+                run.problems.append(f"`culture serve` exited ({server.returncode})")
+                break
+            time.sleep(1.0)  # a rebuild the edit set off after the one we saw ends first
+            _get(base, timeout)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    shutil.copy(log, WORK / f"preview-{size or 'sample'}.log")  # kept to look into afterwards
+    run.rebuilds = output.count("Documentation built")
+    run.problems += sorted(
+        {line.strip() for line in output.splitlines() if line.startswith(("ERROR", "Traceback"))}
+    )
+    return run
+
+
+def _latency(values: list[float | None]) -> str:
+    done = [v for v in values if v is not None]
+    if not done:
+        return "did not finish" if values else ""
+    text = f"{statistics.median(done):.2f} / {max(done):.2f} s"
+    if len(done) < len(values):
+        text += f" ({len(values) - len(done)} did not finish)"
+    return text
+
+
+def bench_preview(sizes: list[int], times: int) -> list[str]:
+    """Save a story in a running `culture serve`; how soon does the browser see it?"""
+    edits = int(os.environ.get("PREVIEW_EDITS", "5"))
+    timeout = float(os.environ.get("PREVIEW_TIMEOUT", "300"))
+    rows = [
+        "| stories | first build served | edits | story page shows the new title (median / max) "
+        "| `/stories/` shows it (median / max) | each edit, story page | rebuilds logged |",
+        "|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    problems: list[str] = []
+    WORK.mkdir(parents=True, exist_ok=True)
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"preview-{size}-", dir=WORK) as temp:
+            run = preview_latency(size, Path(temp), edits, timeout)
+        each = ", ".join("—" if v is None else f"{v:.2f}" for v in run.page)
+        served = f"{run.first_served:.1f} s" if run.first_served is not None else "never"
+        rows.append(
+            f"| {size_label(size) if size == SAMPLE else f'{run.stories:,}'} | {served} "
+            f"| {len(run.page)} | {_latency(run.page)} | {_latency(run.listing)} | {each} "
+            f"| {run.rebuilds} |"
+        )
+        print(rows[-1], flush=True)
+        problems += [f"- {size_label(size)}: {p}" for p in run.problems]
+    return [
+        *rows,
+        "",
+        *(problems or ["No edit was missed; the server logged no error."]),
+        "",
+        "A real `culture serve` (MkDocs' live-reload server) on a copy of the project. Each",
+        "edit gives one story (linked from the first page of `/stories/`) a new title and",
+        "writes the file in place; the time runs from the write until an HTTP GET of",
+        "`/stories/<id>/`, and of `/stories/`, returns HTML with the new title, polled every",
+        f"25 ms (a request waits while MkDocs rebuilds). {edits} edits, each after the last",
+        f"one's rebuild ended; {timeout:.0f} s without the title counts as did not finish.",
+        "Rebuilds logged: MkDocs' “Documentation built” lines, the first build included;",
+        "the server's output is kept in `benchmarks/work/preview-<size>.log`.",
+    ]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    title: str
+    run: Callable[[list[int], int], list[str]]
+    sizes: tuple[int, ...] = (1000, 10000)  # unless --sizes says otherwise
+    sample: bool = False  # can run on this repository's own stories (SAMPLE)
+
+
+BENCHMARKS: dict[str, Benchmark] = {
+    "booklet": Benchmark("Booklet: typesetting a 200-page collection", bench_booklet),
+    "search": Benchmark("Search: Pagefind (bigrams) + entity index, beside lunr", bench_search),
+    "check": Benchmark("`culture check`: load, validate and check the whole corpus", bench_check),
+    "site": Benchmark("Site build: `culture build` beside stock Material and Hugo", bench_site),
+    "build": Benchmark(
+        "Build: `culture build` cold and warm beside Hugo + Pagefind", bench_build, (10000,)
+    ),
+    "scale": Benchmark(
+        "Scale: cold `culture build` by corpus size", bench_scale, (1000, 10000, 30000)
+    ),
+    "preview": Benchmark(
+        "Preview: from saving a story to seeing it in `culture serve`",
+        bench_preview,
+        (SAMPLE, 1000, 10000),
+        sample=True,
+    ),
 }
 
 
@@ -515,7 +964,7 @@ def machine() -> str:
     )
 
 
-def record(name: str, title: str, rows: list[str]) -> None:
+def record(name: str, title: str, rows: list[str], results: Path = RESULTS) -> None:
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     block = "\n".join(
         [
@@ -529,8 +978,8 @@ def record(name: str, title: str, rows: list[str]) -> None:
         ]
     )
     text = (
-        RESULTS.read_text(encoding="utf-8")
-        if RESULTS.exists()
+        results.read_text(encoding="utf-8")
+        if results.exists()
         else (
             "# Benchmark results\n\nWritten by `make bench` (`benchmarks/run.py`); each block is "
             "replaced when its benchmark is run again.\n"
@@ -542,21 +991,41 @@ def record(name: str, title: str, rows: list[str]) -> None:
         if pattern.search(text)
         else text.rstrip() + "\n\n" + block + "\n"
     )
-    RESULTS.write_text(text, encoding="utf-8")
+    results.write_text(text, encoding="utf-8")
+
+
+def size_arg(text: str) -> int:
+    return SAMPLE if text == "sample" else int(text)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument(
+        "--sizes",
+        type=size_arg,
+        nargs="+",
+        help="numbers of stories, or `sample` (default: each benchmark's own)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), nargs="+", action="extend")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help="the file to record in (a trial run's own)"
+    )
     args = parser.parse_args()
+    # Stopped by `kill` as by Ctrl-C: unwind, so that a preview server is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     for name in args.only or list(BENCHMARKS):
-        title, run = BENCHMARKS[name]
-        print(f"== {title}", flush=True)
+        bench = BENCHMARKS[name]
+        sizes = list(args.sizes or bench.sizes)
+        if SAMPLE in sizes and not bench.sample:
+            print(f"   {name}: no `sample` size, only synthetic corpora", flush=True)
+            sizes = [size for size in sizes if size != SAMPLE]
+        if not sizes:
+            continue
+        print(f"== {bench.title}", flush=True)
         started = time.perf_counter()
-        rows = run(args.sizes, args.repeat)
-        record(name, title, rows)
+        rows = bench.run(sizes, args.repeat)
+        record(name, bench.title, rows, args.results)
         print(f"   done in {time.perf_counter() - started:.0f} s", flush=True)
     return 0
 
