@@ -8,11 +8,12 @@ is escaped by the templates (autoescape); bodies arrive already rendered without
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Collection as Collection_
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from markupsafe import Markup, escape
 
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
+from build_tools.content.markdown import parse
+from build_tools.content.media import MediaRef
 from build_tools.content.model import (
     PANEL_KIND_LABELS,
     Collection,
@@ -112,6 +115,91 @@ def _yaml_text(value: Any) -> Markup:
     return Markup(json.dumps(str(escape(str(value))), ensure_ascii=False))
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A costly value of a page (a body, a picture), made only if the page is rendered."""
+
+    depends: object  # what the value is made from, for the page's fingerprint
+    make: Callable[[], Any]
+
+
+# What a page depends on besides the files its values were read from, for reuse
+# without making its context: the image files it published ("m", path, stamp), and the
+# ids it looked up ("r", kind, id, what they resolved to).
+Fact = tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """One page as generated: kept for the next generation."""
+
+    fingerprint: str
+    markdown: str
+    files: frozenset[str] | None  # the files it read; None: made again every time
+    facts: frozenset[Fact]
+    media: tuple[str, ...]  # image files it published, in order
+
+
+@dataclass(slots=True)
+class Generation:
+    """What one generation made. Handed back as `previous`, a page is reused instead of
+    being rendered again: without making its context at all when nothing it depends on
+    changed and the corpus has the same shape (the same items in the same listings),
+    or else when its fingerprint is the same."""
+
+    pages: dict[str, Made]
+    shared: str = ""  # templates, options, the files every page reads (units, themes)
+    shape: str = ""  # which items are listed where, in which order
+    files: dict[str, tuple[object, ...]] = field(default_factory=dict)  # path → stamp
+    rendered: int = 0
+    fingerprinted: int = 0  # reused by fingerprint, its context made
+    kept: int = 0  # reused without its context
+
+    @property
+    def markdown(self) -> dict[str, str]:
+        return {path: made.markdown for path, made in self.pages.items()}
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+class _Recording:
+    """The image catalogue as the generator uses it: each image a page publishes is
+    recorded for that page (to publish it again when the page is reused)."""
+
+    def __init__(self, images: ImageCatalog, generator: _Generator) -> None:
+        self.catalog = images
+        self.generator = generator
+
+    def publish(self, image: MediaRef | Path) -> PublishedImage | None:
+        found = self.catalog.publish(image)
+        if found is not None:
+            source = image.path if isinstance(image, MediaRef) else image
+            if source is not None:
+                self.generator.published(Path(source))
+        return found
+
+
+def template_stamp(env: Environment) -> str:
+    """A hash of every template the generator may use (its own and the project's
+    overrides): a changed template changes every page's fingerprint."""
+    digest = hashlib.blake2b(digest_size=16)
+    loader = env.loader
+    assert loader is not None
+    for name in sorted(loader.list_templates()):
+        source, _, _ = loader.get_source(env, name)
+        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+    return digest.hexdigest()
+
+
 class _Generator:
     def __init__(
         self,
@@ -123,15 +211,17 @@ class _Generator:
         problems: Mapping[str, Sequence[Diagnostic]] | None = None,
         booklets: Mapping[str, str] | None = None,
         stale: Collection_[str] = (),
+        previous: Generation | None = None,
     ) -> None:
         self.corpus = corpus
+        self.previous = previous or Generation({})
         self.problems = problems or {}
         self.booklets = booklets or {}
         self.stale = stale
         self.options = options
-        self.images = images
+        self.images = _Recording(images, self)
         self.index = index or SiteIndex.build(corpus, options.audience)
-        self.renderer = BodyRenderer(images, corpus.media)
+        self.renderer = BodyRenderer(self.images, corpus.media)  # type: ignore[arg-type]
         loaders: list[Any] = [PackageLoader("build_tools.site", "templates")]
         if overrides is not None and overrides.is_dir():
             loaders.insert(0, FileSystemLoader(overrides))
@@ -144,24 +234,244 @@ class _Generator:
             keep_trailing_newline=True,
         )
         self.env.filters["yaml"] = _yaml_text
-        self.pages: dict[str, str] = {}
+        self.made = Generation({})
         self._facets: dict[type[Item], list[Facet]] = {}
+        self._digests: dict[str, str] = {}
+        self._versions: dict[int, tuple[object, ...]] = {}  # id(item): items live as long
+        self._related: dict[int, list[Story]] = {}
+        # The page being made: the files it read, what else it depends on, the images it
+        # published. None: no page has begun (a page made every time).
+        self._files: set[str] | None = None
+        self._facts: set[Fact] = set()
+        self._media: list[str] = []
+        self._problem_stamps = {
+            path: repr([_problem_view(d) for d in ds]) for path, ds in self.problems.items()
+        }
+        shared_files = sorted(
+            {u.origin.path for u in corpus.units.values()}
+            | {t.origin.path for t in corpus.themes.values()}
+        )
+        self.made.shared = self._hash(
+            template_stamp(self.env), repr(options), [self.stamp(f) for f in shared_files]
+        )
+        self.made.shape = self.shape()
+        # Pages are taken as they were without making their context only when what
+        # every page reads and the corpus's shape are those of the previous generation.
+        self._keep = (
+            self.previous.shared == self.made.shared and self.previous.shape == self.made.shape
+        )
+        self._changed = self.changed_files() if self._keep else set()
 
     # -- output --------------------------------------------------------------------------
-    def emit(self, url: str, template: str, item: Item | None = None, **context: Any) -> None:
-        href: Callable[[str], str] = partial(urls.relative, url)
+    def begin(self, url: str) -> bool:
+        """Start the page at `url`; False when it was taken as it was last time (nothing
+        it depends on changed): then the caller makes nothing for it."""
+        source = urls.source_path(url)
+        old = self.previous.pages.get(source)
+        if (
+            self._keep
+            and old is not None
+            and old.files is not None
+            and old.files.isdisjoint(self._changed)
+            and all(self._holds(fact) for fact in old.facts)
+        ):
+            self.made.pages[source] = old
+            self.made.kept += 1
+            self._replay(old)
+            return False
+        self._files, self._facts, self._media = set(), set(), []
+        return True
+
+    def _holds(self, fact: Fact) -> bool:
+        if fact[0] == "m":
+            return _file_stamp(Path(str(fact[1]))) == fact[2]
+        return self._resolve(str(fact[1]), str(fact[2])) == fact[3]
+
+    def changed_files(self) -> set[str]:
+        """The files the previous generation read that read differently now (content,
+        problems, last-good state); every one of them is stamped for the next."""
+        changed = set()
+        for path, stamp in self.previous.files.items():
+            now = self.made.files[path] = self.stamp(path)
+            if now != stamp:
+                changed.add(path)
+        return changed
+
+    def _replay(self, old: Made) -> None:
+        for path in old.media:
+            self.images.publish(Path(path))
+
+    def emit(
+        self,
+        url: str,
+        template: str,
+        item: Item | None = None,
+        *,
+        lazy: Mapping[str, Deferred] | None = None,
+        **context: Any,
+    ) -> None:
+        """Render `template` for the page at `url`, unless the page shows exactly what it
+        showed last time (same fingerprint): then its Markdown is taken as it was, and
+        the `lazy` values (the costly ones: bodies, pictures) are never made.
+
+        A page started with `begin()` records what it depends on, to be kept next time
+        without making its context; any other page is made every time."""
         path = item.origin.path if item is not None else None
-        problems = self.problems.get(path, ()) if path else ()
         if item is not None:
             context.setdefault("badge", self.badge(item))
-        text = self.env.get_template(template).render(
-            page_url=url,
-            href=href,
-            problems=[_problem_view(d) for d in problems],
-            stale=path in self.stale,
-            **context,
+            self.version(item)
+        context |= {
+            "page_url": url,
+            "problems": [_problem_view(d) for d in self.problems.get(path, ())] if path else [],
+            "stale": path in self.stale,
+        }
+        lazy = lazy or {}
+        fingerprint = self._hash(
+            template, url, self._stamp(context), [(k, v.depends) for k, v in lazy.items()]
         )
-        self.pages[urls.source_path(url)] = text
+        source = urls.source_path(url)
+        old = self.previous.pages.get(source)
+        if old is not None and old.fingerprint == fingerprint:
+            text = old.markdown
+            self.made.fingerprinted += 1
+            self._replay(old)
+            media = old.media
+        else:
+            context |= {name: deferred.make() for name, deferred in lazy.items()}
+            href: Callable[[str], str] = partial(urls.relative, url)
+            text = self.env.get_template(template).render(href=href, **context)
+            self.made.rendered += 1
+            media = tuple(self._media)
+        files = frozenset(self._files) if self._files is not None else None
+        self.made.pages[source] = Made(fingerprint, text, files, frozenset(self._facts), media)
+        self._files, self._facts, self._media = None, set(), []
+
+    # -- what pages depend on --------------------------------------------------------------
+    def _hash(self, *parts: object) -> str:
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+    def _stamp(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in _ATOMS:
+            return value
+        if kind is list or kind is tuple:
+            return tuple([self._stamp(v) for v in value])
+        if kind is dict:
+            return tuple([(k, self._stamp(v)) for k, v in value.items()])
+        if isinstance(value, Item):
+            return self.version(value)
+        # Markup, and the views of this module: frozen dataclasses of plain values (and of
+        # each other), whose repr is all they hold; a model that is no item (a zone).
+        return repr(value)
+
+    def depend(self, path: str) -> None:
+        """The page being made reads the file at `path` (its items, problems, state)."""
+        if self._files is not None:
+            self._files.add(path)
+        if path not in self.made.files:
+            self.made.files[path] = self.stamp(path)
+
+    def stamp(self, path: str) -> tuple[object, ...]:
+        """A file as pages see it: its content, its problems, whether it is shown in its
+        last good version (preview)."""
+        return (self.digest(path), self._problem_stamps.get(path), path in self.stale)
+
+    def version(self, item: Item) -> tuple[object, ...]:
+        """An item as far as a page can tell: its file's content hash (a hall also by its
+        panels, which the loader attaches to it). The page being made depends on it."""
+        found = self._versions.get(id(item))
+        if found is None:
+            paths = [item.origin.path]
+            if isinstance(item, Hall):
+                paths += [p.origin.path for p in item.panels]
+            found = (type(item).__name__, item.id, *paths, *map(self.digest, paths))
+            self._versions[id(item)] = found
+        if self._files is not None:
+            count = (len(found) - 2) // 2
+            for path in found[2 : 2 + count]:
+                self.depend(str(path))
+        return found
+
+    def digest(self, path: str) -> str:
+        known = getattr(self.corpus, "digests", None)
+        if known and path in known:
+            return str(known[path])
+        found = self._digests.get(path)
+        if found is None:
+            try:
+                data = (self.corpus.root / path).read_bytes()
+            except OSError:
+                data = b""
+            found = self._digests[path] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        return found
+
+    def published(self, source: Path) -> None:
+        """The page being made published the image file `source`."""
+        self._media.append(str(source))
+        if self._files is not None:
+            self._facts.add(("m", str(source), _file_stamp(source)))
+
+    def _resolve(self, kind: str, item_id: str) -> str | None:
+        found = self.index.craftsman(item_id) if kind == "craftsman" else self.index.item(item_id)
+        return found.id if found is not None else None
+
+    def lookup(self, kind: str, item_id: str) -> Story | Craftsman | None:
+        """A referenced story or craftsman (by id or alias), recorded for the page."""
+        found = self.index.craftsman(item_id) if kind == "craftsman" else self.index.item(item_id)
+        if self._files is not None:
+            self._facts.add(("r", kind, item_id, found.id if found is not None else None))
+        if found is not None:
+            self.version(found)
+        return found
+
+    def related(self, story: Story) -> list[Story]:
+        found = self._related.get(id(story))
+        if found is None:
+            found = self._related[id(story)] = self.index.related(story, self.options.related)
+        return found
+
+    def shape(self) -> str:
+        """Which items the site lists where and in which order: every listing, term,
+        backlink, hall tour and related-stories list, by ids. Pages are kept without
+        their context only while this is unchanged."""
+
+        def ids(items: Sequence[Item]) -> str:
+            return "\0".join(item.id for item in items)
+
+        index = self.index
+        parts: list[str] = [ids(index.stories), ids(index.craftsmen), ids(index.collections)]
+        for taxonomy in TAXONOMIES:
+            for key, term in index.terms[taxonomy.name].items():
+                parts += [repr(term), ids(index.members(taxonomy, key))]
+        for key in sorted(index.backlinks):
+            parts += [key, ids(index.backlinks[key])]
+        for hall in self.corpus.halls.values():
+            parts += [hall.id, str(index.visible(hall)), ids(index.panels(hall))]
+        for key in sorted(index.by_person):
+            parts += [key, ids(index.by_person[key])]
+        # What related stories are ranked by (relations.SiteIndex.related).
+        for story in index.stories:
+            parts.append(repr((story.date.sort_key, story.unit, story.themes)))
+        return self._hash(parts)
+
+    def deferred(
+        self,
+        item: Item,
+        make: Callable[[], Any],
+        *images: Image | None,
+        text: str | None = None,
+    ) -> Deferred:
+        """A value made from `item`, its `images` and the images of its Markdown `text`:
+        it depends on the item's file and on each image file's size and time."""
+        srcs = [i.src for i in images if i is not None]
+        if text:
+            srcs += [found.text for found in parse(text).images]
+        stamps: list[object] = []
+        for src in srcs:
+            ref = self.corpus.media(item.origin.path, src)
+            stamp = _file_stamp(ref.path) if ref.ok and ref.path else None
+            stamps.append((src, stamp))
+        return Deferred((self.version(item), tuple(stamps)), make)
 
     # -- shared view pieces ----------------------------------------------------------------
     def badge(self, item: Item) -> str | None:
@@ -202,6 +512,7 @@ class _Generator:
         return links
 
     def story_card(self, story: Story, page_url: str, *, picture: bool = False) -> Card:
+        self.version(story)
         unit = self.corpus.units.get(story.unit or "")
         meta = " · ".join(x for x in (story.date.zh(), unit.name if unit else "") if x)
         pic = self.picture(story.cover, story, page_url) if picture else None
@@ -216,6 +527,7 @@ class _Generator:
         )
 
     def craftsman_card(self, person: Craftsman, page_url: str) -> Card:
+        self.version(person)
         unit = self.corpus.units.get(person.unit)
         meta = " · ".join(x for x in (person.position, unit.name if unit else "") if x)
         pic = self.picture(person.photo, person, page_url)
@@ -230,6 +542,8 @@ class _Generator:
             return self.craftsman_card(item, page_url)
         assert isinstance(item, Panel)
         hall = self.corpus.halls[item.hall]
+        self.version(item)
+        self.version(hall)
         return Card(
             f"{item.number} {item.title}",
             urls.panel(item),
@@ -252,12 +566,17 @@ class _Generator:
         template: str,
         items: Sequence[Any],
         card: Callable[[Any, str], Card],
+        around: Callable[[], dict[str, Any]] | None = None,
         **context: Any,
     ) -> None:
+        """A listing in pages of `page_size`; `around` makes, for each page, what it shows
+        around the listing (made once the page has begun, so it depends on it)."""
         size = self.options.page_size
         count = max(1, math.ceil(len(items) / size))
         for number in range(1, count + 1):
             url = urls.paged(base, number)
+            if not self.begin(url):
+                continue
             pager = Pager(
                 number,
                 count,
@@ -273,10 +592,11 @@ class _Generator:
                 pager=pager,
                 total=len(items),
                 **context,
+                **(around() if around is not None else {}),
             )
 
     # -- pages -----------------------------------------------------------------------------
-    def generate(self) -> dict[str, str]:
+    def generate(self) -> Generation:
         self.home()
         self.stories()
         self.taxonomies()
@@ -286,7 +606,7 @@ class _Generator:
         self.emit("search/", "search.md.j2")
         if self.options.audience is Audience.PREVIEW:
             self.problem_list()
-        return self.pages
+        return self.made
 
     def problem_list(self) -> None:
         """Preview only: every diagnostic of the run, by file, each file linked to the
@@ -332,9 +652,7 @@ class _Generator:
                 "collections": len(self.index.collections),
             },
             halls=[Link(h.name, urls.hall(h)) for h in self.corpus.halls.values()],
-            collections=[
-                Link(c.title, urls.collection(c)) for c in self.index.collections
-            ],
+            collections=[Link(c.title, urls.collection(c)) for c in self.index.collections],
         )
 
     def stories(self) -> None:
@@ -352,9 +670,11 @@ class _Generator:
 
     def story(self, story: Story) -> None:
         url = urls.story(story)
+        if not self.begin(url):
+            return
         people: list[Link] = []
         for cid in story.craftsmen:
-            person = self.index.craftsman(cid)
+            person = self.lookup("craftsman", cid)
             people.append(Link(person.name, urls.craftsman(person)) if person else Link(cid, None))
         people += [Link(name, None) for name in story.people]
         self.emit(
@@ -366,11 +686,19 @@ class _Generator:
             unit=self.unit_link(story.unit),
             themes=self.theme_links(story.themes),
             people=people,
-            cover=self.picture(story.cover, story, url),
-            body=self.body(story, url),
-            related=[
-                self.story_card(s, url) for s in self.index.related(story, self.options.related)
-            ],
+            lazy={
+                "cover": self.deferred(
+                    story,
+                    lambda: self.picture(story.cover, story, url),
+                    story.cover,
+                ),
+                "body": self.deferred(
+                    story,
+                    lambda: self.body(story, url),
+                    text=story.body.markdown,
+                ),
+            },
+            related=[self.story_card(s, url) for s in self.related(story)],
         )
 
     def taxonomies(self) -> None:
@@ -397,7 +725,7 @@ class _Generator:
                     group_by_year=taxonomy.chronicle,
                     facets=self.facets(taxonomy.kind),
                     active=term.label if taxonomy.facet else None,
-                    **self.term_neighbours(taxonomy, term, url),
+                    around=partial(self.term_neighbours, taxonomy, term, url),
                 )
             if taxonomy.index:
                 self.emit(
@@ -481,6 +809,8 @@ class _Generator:
 
     def craftsman(self, person: Craftsman) -> None:
         url = urls.craftsman(person)
+        if not self.begin(url):
+            return
         honors = sorted(person.honors, key=lambda h: (HONOR_LEVELS.index(h.level), -h.year))
         self.emit(
             url,
@@ -488,7 +818,6 @@ class _Generator:
             item=person,
             person=person,
             unit=self.unit_link(person.unit),
-            photo=self.picture(person.photo, person, url),
             honors_by_level=[
                 (level, [h for h in honors if h.level == level])
                 for level in HONOR_LEVELS
@@ -496,7 +825,18 @@ class _Generator:
             ],
             patents=sorted(person.patents, key=lambda p: (p.year or 0, p.number)),
             achievements=sorted(person.achievements, key=lambda a: a.year),
-            body=self.body(person, url),
+            lazy={
+                "photo": self.deferred(
+                    person,
+                    lambda: self.picture(person.photo, person, url),
+                    person.photo,
+                ),
+                "body": self.deferred(
+                    person,
+                    lambda: self.body(person, url),
+                    text=person.body.markdown,
+                ),
+            },
             appears_in=[self.item_card(i, url) for i in self.index.backlinks.get(person.id, [])],
         )
 
@@ -511,15 +851,22 @@ class _Generator:
             panels = self.index.panels(hall)
             url = urls.hall(hall)
             zones = [(zone, [p for p in panels if p.zone == zone.id]) for zone in hall.zones]
-            self.emit(
-                url,
-                "hall.md.j2",
-                item=hall,
-                hall=hall,
-                opened=hall.opened.zh() if hall.opened else None,
-                intro=self.markdown_field(hall.intro, hall, url),
-                zones=[(z, [(p, urls.panel(p), self.badge(p)) for p in ps]) for z, ps in zones],
-            )
+            if self.begin(url):
+                self.emit(
+                    url,
+                    "hall.md.j2",
+                    item=hall,
+                    hall=hall,
+                    opened=hall.opened.zh() if hall.opened else None,
+                    lazy={
+                        "intro": self.deferred(
+                            hall,
+                            partial(self.markdown_field, hall.intro, hall, url),
+                            text=hall.intro,
+                        )
+                    },
+                    zones=[(z, [(p, urls.panel(p), self.badge(p)) for p in ps]) for z, ps in zones],
+                )
             titles = {z.id: z.title for z in hall.zones}
             for i, panel in enumerate(panels):
                 self.panel(
@@ -539,7 +886,12 @@ class _Generator:
         following: Panel | None,
     ) -> None:
         url = urls.panel(panel)
-        related = [item for rid in panel.related if (item := self.index.item(rid)) is not None]
+        if not self.begin(url):
+            return
+        related = [item for rid in panel.related if (item := self.lookup("item", rid)) is not None]
+        for neighbour in (previous, following):
+            if neighbour is not None:
+                self.version(neighbour)
         self.emit(
             url,
             "panel.md.j2",
@@ -548,8 +900,18 @@ class _Generator:
             panel=panel,
             kind_label=PANEL_KIND_LABELS[panel.panel_kind],
             zone=zones.get(panel.zone, panel.zone),
-            image=self.picture(panel.image, panel, url),
-            body=self.body(panel, url),
+            lazy={
+                "image": self.deferred(
+                    panel,
+                    lambda: self.picture(panel.image, panel, url),
+                    panel.image,
+                ),
+                "body": self.deferred(
+                    panel,
+                    lambda: self.body(panel, url),
+                    text=panel.body.markdown,
+                ),
+            },
             related=[self.item_card(i, url) for i in related],
             previous=Link(f"{previous.number} {previous.title}", urls.panel(previous))
             if previous
@@ -571,14 +933,22 @@ class _Generator:
 
     def collection(self, collection: Collection) -> None:
         url = urls.collection(collection)
-        items = [item for iid in collection.items if (item := self.index.item(iid)) is not None]
+        if not self.begin(url):
+            return
+        items = [item for iid in collection.items if (item := self.lookup("item", iid)) is not None]
         self.emit(
             url,
             "collection.md.j2",
             item=collection,
             collection=collection,
             edition=collection.edition.zh() if collection.edition else None,
-            foreword=self.markdown_field(collection.foreword, collection, url),
+            lazy={
+                "foreword": self.deferred(
+                    collection,
+                    lambda: self.markdown_field(collection.foreword, collection, url),
+                    text=collection.foreword,
+                )
+            },
             booklet=self.booklets.get(collection.id),
             items=[self.item_card(i, url) for i in items],
         )
@@ -627,6 +997,32 @@ def _page_window(number: int, count: int, width: int = 2) -> Iterator[int]:
     return iter(sorted(n for n in shown if 1 <= n <= count))
 
 
+def generate(
+    corpus: Corpus,
+    options: SiteOptions,
+    images: ImageCatalog,
+    overrides: Path | None = None,
+    index: SiteIndex | None = None,
+    *,
+    problems: Mapping[str, Sequence[Diagnostic]] | None = None,
+    booklets: Mapping[str, str] | None = None,
+    stale: Collection_[str] = (),
+    previous: Generation | None = None,
+) -> Generation:
+    """Every generated page of the site, as `{virtual docs path: Markdown}`, with the
+    fingerprint of each.
+
+    `index` is the site's relations, when the caller has built them already;
+    `problems` the diagnostics by file, shown on each item's page (preview only);
+    `booklets` the URL of each collection's PDF that was made; `stale` the files
+    whose items are shown in their last good version (preview); `previous` what the
+    last generation made: a page that shows what it showed then is taken from it
+    instead of being rendered again."""
+    return _Generator(
+        corpus, options, images, overrides, index, problems, booklets, stale, previous
+    ).generate()
+
+
 def generate_pages(
     corpus: Corpus,
     options: SiteOptions,
@@ -638,15 +1034,18 @@ def generate_pages(
     booklets: Mapping[str, str] | None = None,
     stale: Collection_[str] = (),
 ) -> dict[str, str]:
-    """Every generated page of the site, as `{virtual docs path: Markdown}`.
-
-    `index` is the site's relations, when the caller has built them already;
-    `problems` the diagnostics by file, shown on each item's page (preview only);
-    `booklets` the URL of each collection's PDF that was made; `stale` the files
-    whose items are shown in their last good version (preview)."""
-    return _Generator(
-        corpus, options, images, overrides, index, problems, booklets, stale
-    ).generate()
+    """Every generated page of the site, as `{virtual docs path: Markdown}` (see
+    `generate`)."""
+    return generate(
+        corpus,
+        options,
+        images,
+        overrides,
+        index,
+        problems=problems,
+        booklets=booklets,
+        stale=stale,
+    ).markdown
 
 
 def collection_page(
@@ -664,7 +1063,7 @@ def collection_page(
     `(virtual docs path, Markdown)`."""
     generator = _Generator(corpus, options, images, overrides, index, problems, booklets)
     generator.collection(collection)
-    return next(iter(generator.pages.items()))
+    return next((path, made.markdown) for path, made in generator.made.pages.items())
 
 
 def redirects(corpus: Corpus, options: SiteOptions) -> dict[str, str]:

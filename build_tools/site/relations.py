@@ -118,6 +118,11 @@ class SiteIndex:
 
     # Views some outputs read by name.
     @property
+    def by_person(self) -> dict[str, list[Story]]:
+        """Person (craftsman id or name) → the stories about them, chronological."""
+        return self._by_person
+
+    @property
     def by_theme(self) -> dict[str, list[Story]]:
         return self.groups["theme"]  # type: ignore[return-value]
 
@@ -141,28 +146,33 @@ class SiteIndex:
 
     def related(self, story: Story, limit: int = 5) -> list[Story]:
         """Stories sharing people first, then themes, then unit; nearer in time breaks ties."""
-        scores: defaultdict[str, float] = defaultdict(float)
-        candidates: dict[str, Story] = {}
+        # Keyed by object, not by `.id`: a model's id is a slow attribute, and this runs
+        # for every story page of every build.
+        scores: defaultdict[int, float] = defaultdict(float)
+        candidates: dict[int, Story] = {}
         for person in (*story.craftsmen, *story.people):
             for other in self._by_person.get(person, [])[:200]:
-                scores[other.id] += 3
-                candidates[other.id] = other
+                scores[id(other)] += 3
+                candidates[id(other)] = other
         for theme in dict.fromkeys(story.themes):
             stories = self.by_theme.get(theme, [])
             if theme not in self._theme_keys:
                 self._theme_keys[theme] = [s.date.sort_key for s in stories]
             for other in _nearest(stories, self._theme_keys[theme], story, _NEAREST_PER_THEME):
-                scores[other.id] += 1
-                candidates[other.id] = other
-        for other in candidates.values():
-            if story.unit and other.unit == story.unit:
-                scores[other.id] += 0.5
-        scores.pop(story.id, None)
+                scores[id(other)] += 1
+                candidates[id(other)] = other
+        unit = story.unit
+        if unit:
+            for key, other in candidates.items():
+                if other.unit == unit:
+                    scores[key] += 0.5
+        scores.pop(id(story), None)
+        year = story.date.year
         ranked = sorted(
             scores,
-            key=lambda i: (-scores[i], abs(candidates[i].date.year - story.date.year), i),
+            key=lambda k: (-scores[k], abs(candidates[k].date.year - year), candidates[k].id),
         )
-        return [candidates[i] for i in ranked[:limit]]
+        return [candidates[k] for k in ranked[:limit]]
 
 
 def _listing_order(item: Item) -> tuple[object, ...]:
