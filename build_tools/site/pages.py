@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Collection as Collection_
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +163,26 @@ class Generation:
         return {path: made.markdown for path, made in self.pages.items()}
 
 
+@cache
+def _environment(overrides: str | None) -> Environment:
+    """The templates, with the project's overrides first; one per process, so a preview
+    rebuild does not compile them again (Jinja reloads a template whose file changed)."""
+    loaders: list[Any] = [PackageLoader("build_tools.site", "templates")]
+    if overrides is not None:
+        loaders.insert(0, FileSystemLoader(overrides))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
+    env.filters["yaml"] = _yaml_text
+    return env
+
+
 def _file_stamp(path: Path) -> tuple[int, int] | None:
     try:
         stat = path.stat()
@@ -222,18 +242,7 @@ class _Generator:
         self.images = _Recording(images, self)
         self.index = index or SiteIndex.build(corpus, options.audience)
         self.renderer = BodyRenderer(self.images, corpus.media)  # type: ignore[arg-type]
-        loaders: list[Any] = [PackageLoader("build_tools.site", "templates")]
-        if overrides is not None and overrides.is_dir():
-            loaders.insert(0, FileSystemLoader(overrides))
-        self.env = Environment(
-            loader=ChoiceLoader(loaders),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["yaml"] = _yaml_text
+        self.env = _environment(str(overrides) if overrides and overrides.is_dir() else None)
         self.made = Generation({})
         self._facets: dict[type[Item], list[Facet]] = {}
         self._digests: dict[str, str] = {}

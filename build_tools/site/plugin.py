@@ -6,19 +6,28 @@ on_config   → runs the one pipeline (load → link → check, `build_tools.pip
               logged as errors, so `mkdocs build --strict` fails on them as `culture
               check` does; in the preview they go to the terminal and onto the pages
               instead (`preview.py`), and never stop the server;
-on_files    → adds every generated page (`pages.generate_pages`) as a virtual file, and
-              starts the search indexer and the booklet job, which get the loaded
-              corpus (forked) and work while MkDocs renders;
-on_page_markdown/on_page_content → pass a generated page's HTML block through unparsed;
+on_files    → adds every generated page (`pages.generate`, reusing what the last build
+              generated) as a virtual file, and starts the search indexer and the
+              booklet job, which get the loaded corpus (forked) and work while MkDocs
+              renders;
+on_nav      → decides which generated pages MkDocs need not render again (their HTML is
+              already in the site folder: `incremental.py`), for a dirty build;
 on_page_context → a collection page, rendered last, links its PDF only if it was made;
-on_post_build → image variants, alias redirects, the Atom feed, the search index.
-Hand-written files under docs/ win over generated ones with the same path.
+on_post_build → image variants, alias redirects, the Atom feed, the search index; keeps
+              the rendered pages for the next build.
+In the preview the search index is made after the pages are served: the browser
+reloads without waiting for it. Hand-written files under docs/ win over generated ones
+with the same path.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import tempfile
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,16 +36,18 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.utils.meta import get_data
 
 from build_tools import pipeline, report
 from build_tools.content.audience import Audience
 from build_tools.diagnostics import Diagnostic, Severity
 from build_tools.print import batch
-from build_tools.site import feed, output, preview, redirects, search, urls
+from build_tools.site import feed, incremental, output, preview, redirects, search, urls
 from build_tools.site.images import ImageCatalog
-from build_tools.site.pages import SiteOptions, collection_page, generate_pages
+from build_tools.site.incremental import GeneratedFile, GeneratedPage
+from build_tools.site.pages import Generation, SiteOptions, collection_page, generate
 from build_tools.site.relations import SiteIndex
 
 log = logging.getLogger("mkdocs.plugins.culture")
@@ -55,9 +66,26 @@ class CultureConfig(Config):
     booklets = c.Type(bool, default=True)  # every collection as a PDF at collections/<id>.pdf
 
 
+@dataclass(slots=True)
+class _Kept:
+    """What this process keeps between builds of one project for one audience (the
+    plugin object lives as long as `culture serve`)."""
+
+    generation: Generation | None = None
+    rendered: dict[str, str] = field(default_factory=dict)  # src_uri → key, served folder
+    site_dir: str = ""
+    site_key: str = ""
+    index_thread: threading.Thread | None = None
+
+
 class CulturePlugin(BasePlugin[CultureConfig]):
     def __init__(self) -> None:
         self.command: str = "build"
+        self.dirty = False
+        self._kept: dict[tuple[str, str], _Kept] = {}
+        self._generated: dict[str, GeneratedFile] = {}
+        self._html_cache: incremental.HtmlCache | None = None
+        self._summary: dict[str, int] = {}
         # Set by `culture build`, which has just run the pipeline and reported what it
         # found: the build uses that corpus instead of loading it a second time.
         self.preloaded: pipeline.Checked | None = None
@@ -82,6 +110,9 @@ class CulturePlugin(BasePlugin[CultureConfig]):
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
+        if dirty:
+            incremental.allow_dirty_builds()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
@@ -102,10 +133,10 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             self.stale = preview.last_good(root).update(checked.corpus)
             self.problems = checked.by_file()
             preview.print_diagnostics(checked.diagnostics, checked.corpus.files)
-            config.extra["culture_problems"] = {
-                **preview.banner(checked.diagnostics),
-                "url": urls.PROBLEMS,
-            }
+            # The banner reads the counts from the site (problems/summary.json): pages
+            # that were not rendered again show them too.
+            config.extra["culture_preview"] = True
+            self._summary = preview.banner(checked.diagnostics)
         elif not handed_over:
             for d in checked.diagnostics:
                 # Errors fail a strict build; warnings are the editors' business.
@@ -122,6 +153,8 @@ class CulturePlugin(BasePlugin[CultureConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_jobs()
+        # What the site folder holds is no longer known page by page.
+        self._state().rendered.clear()
 
     def on_shutdown(self) -> None:
         self._stop_jobs()
@@ -134,6 +167,10 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             self.indexer.close()
             self.indexer = None
 
+    def _state(self) -> _Kept:
+        root = str(Path(self.checked.project.root).resolve()) if self.checked else ""
+        return self._kept.setdefault((root, str(self.options.audience)), _Kept())
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.checked is not None and self.images is not None
         corpus = self.checked.corpus
@@ -141,7 +178,11 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         cache = root / self.config.cache_dir
         self._overrides = Path(config.docs_dir) / "overrides" / "culture"
         self.site_index = SiteIndex.build(corpus, self.options.audience)
-        if self.config.search:
+        kept = self._state()
+        if kept.site_dir != config.site_dir:
+            kept.rendered.clear()  # another folder: none of its pages is known
+            kept.site_dir = config.site_dir
+        if self.config.search and not self.preview:
             # Indexing runs beside MkDocs: a forked process with the corpus, then Pagefind.
             # Forked before the pages are generated: it is a build's long pole, so it starts
             # sooner, and it copies a smaller parent (10k: all processes' peak 3.7 GB, 4.0
@@ -158,7 +199,10 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 self.booklets = batch.BookletJob(
                     corpus, printable, Path(config.site_dir), cache / "booklets"
                 )
-        generated = generate_pages(
+        previous = kept.generation
+        if previous is None and not self.preview:
+            previous = incremental.load_generation(cache, str(self.options.audience))
+        generation = generate(
             corpus,
             self.options,
             self.images,
@@ -166,7 +210,11 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             self.site_index,
             problems=self.problems if self.preview else None,
             stale=self.stale,
+            previous=previous,
         )
+        kept.generation = generation
+        log.debug(f"culture：{len(generation.pages)} 个生成页面，{generation.rendered} 个重新生成")
+        generated = generation.markdown
         collections = {
             urls.source_path(urls.collection(p.collection)): p.collection.id
             for p in plans
@@ -175,27 +223,82 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         # Collection pages go last, so that MkDocs renders them after every other page,
         # by when their booklets are typeset (see on_page_context).
         ordered = sorted(generated.items(), key=lambda kv: kv[0] in collections)
+        self._generated = {}
         for path, markdown in ordered:
             if not output.is_safe(path):
                 log.error(f"culture：拒绝生成网站目录之外的页面“{path}”")  # E-ID-INVALID said why
                 continue
             if files.get_file_from_path(path) is None:  # a hand-written page wins
-                files.append(File.generated(config, path, content=markdown))
+                file = GeneratedFile.generated(config, path, content=markdown)
+                assert isinstance(file, GeneratedFile)
+                files.append(file)
+                self._generated[path] = file
                 if path in collections:
                     self._collection_pages[path] = collections[path]
         for asset in ASSETS.iterdir():
             files.append(
-                File.generated(config, f"assets/culture/{asset.name}", abs_src_path=str(asset))
+                GeneratedFile.generated(
+                    config, f"assets/culture/{asset.name}", abs_src_path=str(asset)
+                )
             )
         return files
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        env.bytecode_cache = incremental.THEME_BYTECODE
+        return env
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Which generated pages need rendering: in a dirty build (`culture build`,
+        `culture serve`), one whose HTML is already in the site folder is not rendered
+        again. Pages in the nav are always rendered (they make the nav of every page)."""
+        in_nav = {page.file.src_uri for page in nav.pages}
+        sources: list[object] = []
+        for page in nav.pages:
+            file = page.file
+            if isinstance(file, GeneratedFile) and file.src_uri in self._generated:
+                sources.append((file.src_uri, get_data(file.content_string)[1].get("title")))
+            elif file.abs_src_path:
+                sources.append((file.src_uri, Path(file.abs_src_path).read_bytes()))
+        site_key = incremental.site_key(config, [repr(s) for s in sources])
+        kept = self._state()
+        site = Path(config.site_dir)
+        if site_key != kept.site_key:
+            kept.rendered.clear()
+            kept.site_key = site_key
+            for file in files.documentation_pages():  # hand-written: rendered again too
+                if not isinstance(file, GeneratedFile):
+                    Path(file.abs_dest_path).unlink(missing_ok=True)
+        if self.preview:
+            for src in set(kept.rendered) - set(self._generated):  # pages that are gone
+                kept.rendered.pop(src, None)
+                with contextlib.suppress(output.UnsafePath):
+                    output.target(site, files_dest(src)).unlink(missing_ok=True)
+        self._html_cache = None
+        if self.dirty and not self.preview:
+            root = Path(config.config_file_path).parent
+            self._html_cache = incremental.HtmlCache(root / self.config.cache_dir)
+        for src, file in self._generated.items():
+            if file.page is None:
+                GeneratedPage(None, file, config)
+            file.key = incremental.page_key(site_key, src, file.content_string)
+            if src in in_nav or src in self._collection_pages or not self.dirty:
+                continue
+            if self._html_cache is not None:
+                file.current = self._html_cache.attach(file, site)
+            else:
+                file.current = (
+                    kept.rendered.get(src) == file.key and Path(file.abs_dest_path).is_file()
+                )
+        return nav
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files
     ) -> str:
         # A generated page is one raw HTML block under its front matter: Markdown would
-        # only re-parse every tag of it. Keep it aside and skip the parse (10k pages!).
-        if page.file.generated_by == "culture":
-            self._html[page.file.src_uri] = markdown
+        # only re-parse every tag of it. Most are GeneratedPage (no Markdown at all);
+        # those in the nav were made by MkDocs as plain pages: keep the HTML aside.
+        if isinstance(page.file, GeneratedFile) and not isinstance(page, GeneratedPage):
+            self._html[page.file.src_uri] = markdown  # a generated page in the nav
             return ""
         return markdown
 
@@ -265,7 +368,60 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             self.booklets = None
         for d in self.build_diagnostics:
             log.info(report.format_text([d]))
-        if self.indexer is not None and self.site_index is not None:
+        self._keep_rendered(config)
+        if self.preview:
+            summary = output.target(site, urls.PROBLEMS + "summary.json")
+            summary.parent.mkdir(parents=True, exist_ok=True)
+            summary.write_text(json.dumps(self._summary), encoding="utf-8")
+            if self.config.search and self.site_index is not None:
+                self._index_after_reload(site)
+        elif self.indexer is not None and self.site_index is not None:
             search.write_entities(site, self.site_index)
             self.indexer.finish(site)
             self.indexer = None
+
+    def _keep_rendered(self, config: MkDocsConfig) -> None:
+        """Remember (preview) or cache (`culture build`) the pages MkDocs rendered."""
+        kept = self._state()
+        site = Path(config.site_dir)
+        for src, file in self._generated.items():
+            if file.current or src in self._collection_pages:
+                continue
+            kept.rendered[src] = file.key
+            if self._html_cache is not None:
+                self._html_cache.keep(file, site)
+        if self._html_cache is not None:
+            self._html_cache.prune()
+        if not self.preview and kept.generation is not None:
+            root = Path(config.config_file_path).parent
+            incremental.save_generation(
+                root / self.config.cache_dir, str(self.options.audience), kept.generation
+            )
+
+    def _index_after_reload(self, site: Path) -> None:
+        """The preview's search index, made after this build has returned (the browser
+        reloads at once); a newer build stops an index still being made."""
+        assert self.checked is not None and self.site_index is not None
+        kept = self._state()
+        if self.indexer is not None:
+            self.indexer.close()
+        cache = Path(self.checked.project.root) / self.config.cache_dir
+        cache.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
+        index = self.site_index
+        indexer = self.indexer = search.BackgroundIndexer(index, work)
+
+        def finish() -> None:
+            try:
+                search.write_entities(site, index)
+                indexer.finish(site)
+            except Exception as exc:  # the preview goes on; the terminal says why
+                log.warning(f"预览的搜索索引没有更新：{exc}")
+
+        kept.index_thread = threading.Thread(target=finish, name="culture-search", daemon=True)
+        kept.index_thread.start()
+
+
+def files_dest(src_uri: str) -> str:
+    """Where MkDocs writes a generated page (directory URLs): x/index.md → x/index.html."""
+    return src_uri[: -len(".md")] + ".html"
