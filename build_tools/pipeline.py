@@ -15,7 +15,7 @@ from pathlib import Path
 from build_tools.checks import run_checks
 from build_tools.config import Project, find_root, load_project
 from build_tools.content.corpus import Corpus
-from build_tools.content.load import load_corpus
+from build_tools.content.load import collector_paused, load_corpus, store_parsed
 from build_tools.diagnostics import Diagnostic, Severity
 
 
@@ -48,9 +48,15 @@ def load(start: Path) -> Checked:
 
 
 def run(start: Path) -> Checked:
-    """Load and check everything; diagnostics once each, sorted by file and line."""
-    checked = load(start)
-    found = checked.diagnostics + run_checks(checked.corpus, checked.project.settings)
+    """Load and check everything; diagnostics once each, sorted by file and line.
+
+    Called again in the same process (the preview does, on every save), only the files
+    whose bytes changed are read again, and the items of the others are the same objects
+    as before; linking and the checks always see the whole corpus."""
+    with collector_paused():
+        checked = load(start)
+        found = checked.diagnostics + run_checks(checked.corpus, checked.project.settings)
+        store_parsed(checked.corpus)  # with what the checks found, for the next process
     unique = {(d.code, d.location, d.message): d for d in found}
     checked.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
     return checked

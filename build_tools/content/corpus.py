@@ -45,6 +45,9 @@ class Corpus:
     # still checked for HTML and images.
     unvalidated_bodies: list[tuple[str, Body]] = field(default_factory=list)
     files: int = 0
+    # What every file the corpus was loaded from said: its path (as in `Origin.path`, the
+    # key of each item's file) → a hex hash of its bytes. Pages are fingerprinted with it.
+    digests: dict[str, str] = field(default_factory=dict)
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     _partial_aliases: dict[tuple[str, str], str] = field(default_factory=dict)
     _media: MediaResolver | None = None

@@ -6,17 +6,26 @@ and never stops the run. An item that does not validate is kept in part
 same run. References are not looked at here: the corpus is linked and checked only after
 every file has been read, so file order never matters. No path is ever made from an id
 or an alias; a file or folder that is a symlink leaving the content folder is not read.
+
+What a file gives depends on its bytes and path alone, so it is kept with the file
+(`content/filecache.py`): loading the same project again reads and parses only the files
+that changed, and hands out the same item objects for the others. The tree is still
+walked, and the corpus assembled and linked, afresh every time.
 """
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from build_tools.content import markdown
+from build_tools.content import filecache, markdown
 from build_tools.content.corpus import Corpus
+from build_tools.content.filecache import FileCache, LoadedFile
 from build_tools.content.model import (
     FIELD_NAMES,
     Body,
@@ -30,7 +39,7 @@ from build_tools.content.model import (
     Theme,
     Unit,
 )
-from build_tools.content.sourcefile import SourceError, read_text, split_front_matter
+from build_tools.content.sourcefile import SourceError, decode, read_bytes, split_front_matter
 from build_tools.content.validate import validate, validate_item
 from build_tools.content.yamlsource import YamlDocument, parse_yaml
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
@@ -47,13 +56,125 @@ class LoadResult:
     diagnostics: list[Diagnostic]
 
 
+# -- one file ---------------------------------------------------------------------------------
+# Each of these turns a file's bytes into what the file gives, from the bytes and the path
+# alone: what they return is kept with the file (content/filecache.py).
+
+
+def _markdown_item(raw: bytes, rel: str, model: type[Item], item_id: str, key: str) -> LoadedFile:
+    out = LoadedFile(None)
+    try:
+        parts = split_front_matter(decode(raw, rel), rel)
+    except SourceError as exc:
+        out.diagnostics.append(exc.diagnostic)
+        return out
+    doc = parse_yaml(parts.front_matter, rel, parts.front_matter_line - 1, field_names=FIELD_NAMES)
+    out.diagnostics.extend(doc.diagnostics)
+    body = Body(parts.body, parts.body_line)
+    if not doc.usable:
+        out.unvalidated = body
+        return out
+    origin = Origin(rel, doc.source_map, line=parts.front_matter_line - 1)
+    _make_item(out, model, doc, origin, item_id, body)
+    for panel in (out.item, out.partial):
+        if isinstance(panel, Panel):
+            panel._hall = key.split("/", 1)[0]  # the hall's folder: its id
+    return out
+
+
+def _yaml_document(out: LoadedFile, raw: bytes, rel: str) -> YamlDocument | None:
+    """A YAML file's document, if anything could be read from it (as written or as the
+    tolerant pass repaired it)."""
+    try:
+        text = decode(raw, rel)
+    except SourceError as exc:
+        out.diagnostics.append(exc.diagnostic)
+        return None
+    doc = parse_yaml(text, rel, field_names=FIELD_NAMES)
+    out.diagnostics.extend(doc.diagnostics)
+    return doc if doc.usable else None
+
+
+def _yaml_item(raw: bytes, rel: str, model: type[Item], item_id: str) -> LoadedFile:
+    """An item written as a YAML file (a collection, a hall.yml)."""
+    out = LoadedFile(None)
+    doc = _yaml_document(out, raw, rel)
+    if doc is not None:
+        _make_item(out, model, doc, Origin(rel, doc.source_map), item_id)
+    return out
+
+
+def _make_item(
+    out: LoadedFile,
+    model: type[Item],
+    doc: YamlDocument,
+    origin: Origin,
+    item_id: str,
+    body: Body | None = None,
+) -> None:
+    """The valid item; or the part that validated (a file the tolerant YAML pass had to
+    repair is never valid, however well it reads)."""
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        out.diagnostics.append(_not_mapping(origin))
+        out.unvalidated = body
+        return
+    for name, why in _DERIVED.items():
+        if name in data:
+            out.diagnostics.append(diagnostic("E-FIELD-UNKNOWN", origin.at(name, key=True), why))
+            data = {k: v for k, v in data.items() if k != name}
+    checked = validate_item(model, data, origin, doc.skipped_keys())
+    out.diagnostics.extend(checked.problems)
+    if checked.item is not None and doc.ok:
+        checked.item.attach(item_id, origin, body)
+        out.item = checked.item
+        return
+    partial = checked.item or checked.partial
+    if partial is not None:
+        partial.attach(item_id, origin, body)
+        out.partial = partial
+    out.unvalidated = body
+
+
+def _list_file(raw: bytes, rel: str, model: type[Unit] | type[Theme], name: str) -> LoadedFile:
+    """units.yml or themes.yml: the entries that validated, the keys of those that did not."""
+    out = LoadedFile(None)
+    key = "id" if model is Unit else "name"
+    doc = _yaml_document(out, raw, rel)
+    if doc is None or doc.data is None:
+        return out
+    # Entries the tolerant pass left out are reported there, not where they are used.
+    out.broken.extend(doc.skipped_values(key))
+    if not isinstance(doc.data, list):
+        message = f"{name} 应是一个列表，每一项以“- ”开头"
+        out.diagnostics.append(diagnostic("E-FM-NOT-MAPPING", Location(rel, 1, 1), message))
+        return out
+    for i, data in enumerate(doc.data):
+        origin = Origin(rel, doc.source_map).sub(i)
+        if not isinstance(data, dict):
+            out.diagnostics.append(_not_mapping(origin))
+            continue
+        entry, problems = validate(model, data, origin)
+        out.diagnostics.extend(problems)
+        if entry is not None:
+            entry._origin = origin
+            out.entries.append(entry)
+        elif isinstance(data.get(key), str):
+            out.broken.append(data[key].strip())
+    return out
+
+
+# -- the tree ---------------------------------------------------------------------------------
+
+
 class _Reader:
-    def __init__(self, root: Path, content_dir: Path) -> None:
+    def __init__(self, root: Path, content_dir: Path, cache: FileCache) -> None:
         self.root = root
         self.root_prefix = root.as_posix().rstrip("/") + "/"
         self.content = content_dir
         self.corpus = Corpus(root, content_dir)
         self.diagnostics: list[Diagnostic] = []
+        self.cache = cache
 
     def rel(self, file: Path) -> str:
         text = file.as_posix()
@@ -93,76 +214,33 @@ class _Reader:
             folder / name for name, link in sorted(found) if not link or self.inside(folder / name)
         ]
 
-    # -- generic readers --------------------------------------------------------------
-    def read_yaml(self, file: Path) -> tuple[YamlDocument | None, str]:
-        """A YAML file's document, if anything could be read from it (as written or as
-        the tolerant pass repaired it)."""
+    # -- one file, through the cache --------------------------------------------------
+    def load(self, file: Path, parse: Callable[[bytes, str], LoadedFile]) -> tuple[str, LoadedFile]:
         rel = self.rel(file)
         self.corpus.files += 1
         try:
-            text = read_text(file, rel)
-        except SourceError as exc:
-            self.diagnostics.append(exc.diagnostic)
-            return None, rel
-        doc = parse_yaml(text, rel, field_names=FIELD_NAMES)
-        self.diagnostics.extend(doc.diagnostics)
-        return (doc if doc.usable else None), rel
+            loaded = self.cache.load(file, rel, read_bytes, lambda raw: parse(raw, rel))
+        except SourceError as exc:  # unreadable or too large: said again every run
+            loaded = LoadedFile(None, [exc.diagnostic])
+        self.diagnostics.extend(loaded.diagnostics)
+        if loaded.digest is not None:
+            self.corpus.digests[rel] = loaded.digest
+        return rel, loaded
 
     def read_markdown_item(self, file: Path, model: type[ItemT], key: str) -> ItemT | None:
-        rel = self.rel(file)
-        self.corpus.files += 1
-        try:
-            text = read_text(file, rel)
-            parts = split_front_matter(text, rel)
-        except SourceError as exc:
-            self.diagnostics.append(exc.diagnostic)
-            return None
-        doc = parse_yaml(
-            parts.front_matter, rel, parts.front_matter_line - 1, field_names=FIELD_NAMES
-        )
-        self.diagnostics.extend(doc.diagnostics)
-        body = Body(parts.body, parts.body_line)
-        if not doc.usable:
-            self.corpus.unvalidated_bodies.append((rel, body))
-            return None
-        origin = Origin(rel, doc.source_map, line=parts.front_matter_line - 1)
-        return self.make_item(model, doc, origin, file.stem, key, body)
+        def parse(raw: bytes, rel: str) -> LoadedFile:
+            return _markdown_item(raw, rel, model, file.stem, key)
 
-    def make_item(
-        self,
-        model: type[ItemT],
-        doc: YamlDocument,
-        origin: Origin,
-        item_id: str,
-        key: str,
-        body: Body | None = None,
-    ) -> ItemT | None:
-        """The valid item; or None, keeping what validated as a partial item (a file
-        the tolerant YAML pass had to repair is never valid, however well it reads)."""
-        data = {} if doc.data is None else doc.data
-        if not isinstance(data, dict):
-            self.diagnostics.append(_not_mapping(origin))
-            if body is not None:
-                self.corpus.unvalidated_bodies.append((origin.path, body))
-            return None
-        for name, why in _DERIVED.items():
-            if name in data:
-                self.diagnostics.append(
-                    diagnostic("E-FIELD-UNKNOWN", origin.at(name, key=True), why)
-                )
-                data = {k: v for k, v in data.items() if k != name}
-        checked = validate_item(model, data, origin, doc.skipped_keys())
-        self.diagnostics.extend(checked.problems)
-        if checked.item is not None and doc.ok:
-            checked.item.attach(item_id, origin, body)
-            return checked.item
-        partial = checked.item or checked.partial
-        if partial is not None:
-            partial.attach(item_id, origin, body)
-            self.corpus.partial[(model.kind, key)] = partial
-        if body is not None:
-            self.corpus.unvalidated_bodies.append((origin.path, body))
-        return None
+        return self.take(*self.load(file, parse), model, key)
+
+    def take(self, rel: str, loaded: LoadedFile, model: type[ItemT], key: str) -> ItemT | None:
+        """The valid item a file gave, or None; what it gave in part goes to the corpus
+        for the checks."""
+        if loaded.partial is not None:
+            self.corpus.partial[(model.kind, key)] = loaded.partial
+        if loaded.unvalidated is not None:
+            self.corpus.unvalidated_bodies.append((rel, loaded.unvalidated))
+        return loaded.item  # type: ignore[return-value]
 
     def read_list(self, file: Path, model: type[Unit] | type[Theme]) -> list[Any]:
         if not file.is_file():
@@ -172,30 +250,14 @@ class _Reader:
             return []
         if not self.inside(file):
             return []
-        kind, key = ("unit", "id") if model is Unit else ("theme", "name")
-        doc, rel = self.read_yaml(file)
-        if doc is None or doc.data is None:
-            return []
-        # Entries the tolerant pass left out are reported there, not where they are used.
-        self.corpus.broken.update((kind, value) for value in doc.skipped_values(key))
-        if not isinstance(doc.data, list):
-            message = f"{file.name} 应是一个列表，每一项以“- ”开头"
-            self.diagnostics.append(diagnostic("E-FM-NOT-MAPPING", Location(rel, 1, 1), message))
-            return []
-        found = []
-        for i, data in enumerate(doc.data):
-            origin = Origin(rel, doc.source_map).sub(i)
-            if not isinstance(data, dict):
-                self.diagnostics.append(_not_mapping(origin))
-                continue
-            entry, problems = validate(model, data, origin)
-            self.diagnostics.extend(problems)
-            if entry is not None:
-                entry._origin = origin
-                found.append(entry)
-            elif isinstance(data.get(key), str):
-                self.corpus.broken.add((kind, data[key].strip()))
-        return found
+
+        def parse(raw: bytes, rel: str) -> LoadedFile:
+            return _list_file(raw, rel, model, file.name)
+
+        _, loaded = self.load(file, parse)
+        kind = "unit" if model is Unit else "theme"
+        self.corpus.broken.update((kind, value) for value in loaded.broken)
+        return loaded.entries
 
     # -- the tree ---------------------------------------------------------------------
     def read_all(self) -> None:
@@ -242,9 +304,11 @@ class _Reader:
         missing or does not validate leaves the id marked broken."""
         item = None
         if file is not None:
-            doc, rel = self.read_yaml(file)
-            if doc is not None:
-                item = self.make_item(model, doc, Origin(rel, doc.source_map), item_id, item_id)
+
+            def parse(raw: bytes, rel: str) -> LoadedFile:
+                return _yaml_item(raw, rel, model, item_id)
+
+            item = self.take(*self.load(file, parse), model, item_id)
         if item is None:
             self.corpus.broken.add((model.kind, item_id))
         return item
@@ -265,20 +329,20 @@ class _Reader:
                 self.corpus.broken.add(("hall", folder.name))
                 continue
             hall = self.read_hall(folder)
+            panels: list[Panel] = []
             for file in self.files(folder, ".md"):
                 key = f"{folder.name}/{file.stem}"
                 panel = self.read_markdown_item(file, Panel, key)
                 if panel is not None and hall is not None:
-                    panel._hall = hall.id
-                    hall.panels.append(panel)
+                    panels.append(panel)
                     continue
                 if panel is not None:  # a valid panel of a broken hall: checked, not shown
                     self.corpus.partial[("panel", key)] = panel
                     self.corpus.unvalidated_bodies.append((panel.origin.path, panel.body))
                 self.corpus.broken.add(("panel", key))
-                partial = self.corpus.partial.get(("panel", key))
-                if isinstance(partial, Panel):
-                    partial._hall = folder.name
+            if hall is not None:
+                # A new list each run: the hall may be the one kept from the last run.
+                hall._panels = panels
 
     def read_hall(self, folder: Path) -> Hall | None:
         hall_file: Path | None = folder / "hall.yml"
@@ -347,14 +411,50 @@ def _hidden(path: Path | str) -> bool:
     return name.startswith((".", "_"))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Loading makes about a million objects that live as long as the corpus, and no
+    reference cycles: Python's cyclic collector would walk them again and again for
+    nothing (a quarter of the load time at 10,000 stories, and most of the time a new
+    process takes to read the cache). Paused meanwhile; nesting is harmless."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            # What was made meanwhile goes straight to the oldest generation (freeze, then
+            # unfreeze at once: nothing stays frozen), as the collector would move it after
+            # walking it twice in the younger ones, a quarter of a second each time.
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
 def load_corpus(root: Path, content_dir: Path) -> LoadResult:
-    """Read every file under `content_dir`; paths in diagnostics are relative to `root`."""
+    """Read every file under `content_dir`; paths in diagnostics are relative to `root`.
+
+    A second load of the same project in this process reads only the files whose bytes
+    changed and hands out the very same items for the others; a new process starts from
+    what the last one stored (`store_parsed`). Linking is done afresh every time."""
     markdown.new_run()  # parses of the last run may now be evicted
-    reader = _Reader(root, content_dir)
-    if not content_dir.is_dir():
-        message = f"找不到内容目录 {reader.rel(content_dir)}/"
-        problem = diagnostic("E-FILE-MISSING", Location(reader.rel(content_dir)), message)
-        return LoadResult(reader.corpus, [problem])
-    reader.read_all()
-    reader.corpus.link()
+    cache = filecache.for_project(root, content_dir)
+    with cache.lock, collector_paused():
+        cache.begin()
+        reader = _Reader(root, content_dir, cache)
+        if not content_dir.is_dir():
+            message = f"找不到内容目录 {reader.rel(content_dir)}/"
+            problem = diagnostic("E-FILE-MISSING", Location(reader.rel(content_dir)), message)
+            return LoadResult(reader.corpus, [problem])
+        reader.read_all()
+        reader.corpus.link()
+        cache.finish()
     return LoadResult(reader.corpus, reader.diagnostics)
+
+
+def store_parsed(corpus: Corpus) -> None:
+    """Keep what loading `corpus` parsed, and what the checks have found in its texts
+    since, in `<root>/.cache/parsed/` for the next process. Call it after the checks."""
+    cache = filecache.for_project(corpus.root, corpus.content_dir)
+    with cache.lock, collector_paused():
+        cache.save()

@@ -81,6 +81,11 @@ class Body:
     markdown: str
     line: int
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by its constructor: a frozen dataclass's own __setstate__ is slow, and
+        # the loader's cache holds one body per file.
+        return (Body, (self.markdown, self.line))
+
     @property
     def first_text_line(self) -> int:
         """The file line of the first non-blank line (where a reader's text starts)."""

@@ -40,6 +40,11 @@ MAX_FILE_BYTES = 1024 * 1024
 
 def read_text(file: Path, rel: str) -> str:
     """Decode a content file. A BOM and CRLF/CR line ends are accepted quietly."""
+    return decode(read_bytes(file, rel), rel)
+
+
+def read_bytes(file: Path, rel: str) -> bytes:
+    """A content file's bytes, refused when it is over the limit."""
     try:
         with file.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
@@ -58,6 +63,11 @@ def read_text(file: Path, rel: str) -> str:
             "未读取；请检查是否误粘贴了别的内容，很长的稿子请分成几篇"
         )
         raise SourceError(diagnostic("E-FILE-TOO-LARGE", Location(rel), message))
+    return raw
+
+
+def decode(raw: bytes, rel: str) -> str:
+    """The text of a content file's bytes (what it says depends on the bytes alone)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

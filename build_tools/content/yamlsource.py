@@ -64,13 +64,15 @@ class Position:
 class SourceMap:
     """Where each value (and each mapping key) of a document was written.
 
-    Holds PyYAML's marks as they come and converts only the few that are reported:
-    a large corpus has hundreds of thousands of values and a handful of problems.
+    Holds the 0-based (line, column) of PyYAML's marks and converts only the few that are
+    reported: a large corpus has hundreds of thousands of values and a handful of
+    problems. Plain pairs, not the marks themselves, so that a map is cheap to keep in
+    the loader's cache.
     """
 
     line_offset: int = 0
-    values: dict[FieldPath, Any] = field(default_factory=dict)
-    keys: dict[FieldPath, Any] = field(default_factory=dict)
+    values: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     # Characters the tolerant pass inserted: line → columns (0-based, in the repaired
     # text), so that positions are still counted in the file as written.
     inserted: dict[int, list[int]] = field(default_factory=dict)
@@ -83,8 +85,8 @@ class SourceMap:
         mark = self.keys.get(path)
         return None if mark is None else self._position(mark)
 
-    def _position(self, mark: yaml.Mark) -> Position:
-        return self.position(mark.line, mark.column)
+    def _position(self, mark: tuple[int, int]) -> Position:
+        return self.position(*mark)
 
     def position(self, line: int, column: int) -> Position:
         """File position of a 0-based line and column of the parsed text."""
@@ -146,7 +148,8 @@ class _Walker:
         self.budget -= 1
         if self.budget < 0:
             raise _TooManyNodes
-        self.map.values.setdefault(path, node.start_mark)
+        mark = node.start_mark
+        self.map.values.setdefault(path, (mark.line, mark.column))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if node.tag not in _COLLECTION_TAGS:
@@ -176,8 +179,8 @@ class _Walker:
                     )
                 )
                 continue
-            first_seen[key] = key_node.start_mark
-            self.map.keys[(*path, key)] = key_node.start_mark
+            mark = first_seen[key] = key_node.start_mark
+            self.map.keys[(*path, key)] = (mark.line, mark.column)
             result[key] = self.walk(value_node, (*path, key))
         return result
 

@@ -1,0 +1,407 @@
+"""What each content file gave the corpus, kept so that a file is read and parsed again
+only when its bytes change.
+
+Two layers, both keyed by what a file says, never by what it is called alone:
+
+- in this process, per project (`FileCache`): the stat of each file, then its content
+  hash. An unchanged file gives back the very same `LoadedFile`, so the same item
+  objects: the preview, which loads on every save, re-reads one story, not 11,000.
+- across processes, in `<project root>/.cache/parsed/` (`DiskCache`): the `LoadedFile`s of
+  the last run by content hash, plus what the checks found in their texts, so that a new
+  `culture check` or `culture build` parses no unchanged file.
+
+A `LoadedFile` depends on the file's bytes and its path alone (no other file, no setting),
+which is what makes keeping it sound; the corpus is linked and checked afresh every run.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import io
+import os
+import pickle
+import re
+import stat
+import sys
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import markdown_it
+import pydantic
+import yaml
+
+from build_tools.content import markdown
+from build_tools.content.model import Body, Hall, Item
+from build_tools.diagnostics import Diagnostic
+
+# Bumped by hand when the layout of the cache changes; code changes are caught by the hash.
+_FORMAT = 1
+_MAGIC = "culture-parsed"
+
+
+@dataclass(slots=True, eq=False)
+class LoadedFile:
+    """What one content file gave: its item (valid, or the part that validated), its list
+    entries (units.yml, themes.yml) and its problems, from its bytes and path alone."""
+
+    digest: str | None  # of the bytes read; None when the file could not be read at all
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    item: Item | None = None  # the valid item
+    partial: Item | None = None  # otherwise, the fields that validated
+    unvalidated: Body | None = None  # a body whose front matter did not validate
+    entries: list[Any] = field(default_factory=list)  # a list file's valid entries
+    broken: list[str] = field(default_factory=list)  # a list file's keys that did not load
+
+    def texts(self) -> Iterator[str]:
+        """The Markdown this file holds (what the checks' findings are kept for)."""
+        for item in (self.item, self.partial):
+            if item is None:
+                continue
+            if item.kind in ("story", "craftsman", "panel"):
+                yield item.body.markdown
+            for name in ("intro", "foreword"):
+                text = item.__dict__.get(name)
+                if isinstance(text, str):
+                    yield text
+        if self.unvalidated is not None:
+            yield self.unvalidated.markdown
+
+
+Stamp = tuple[int, int, int, int, int]
+
+# A file changed again within the file system's timestamp granularity after it was looked
+# at keeps its stat: such a recent stat is not trusted, the bytes are hashed again.
+_RACY_NS = 2_000_000_000
+
+
+def _stamp(file: Path) -> Stamp | None:
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+@dataclass(slots=True)
+class _Known:
+    stamp: Stamp | None  # None: not to be trusted, hash the bytes next time
+    loaded: LoadedFile
+
+
+class FileCache:
+    """The files of one project as they were last loaded."""
+
+    def __init__(self, root: Path) -> None:
+        self.known: dict[str, _Known] = {}
+        self.used: dict[str, LoadedFile] = {}  # by the current (or last) run
+        self.disk = DiskCache(root)
+        self.lock = threading.Lock()  # one load of a project at a time
+        self.reads = 0  # files whose bytes were read in the current run (for tests)
+        self.parses = 0  # files parsed in the current run, neither known nor on disk
+
+    def begin(self) -> None:
+        self.used = {}
+        self.reads = self.parses = 0
+
+    def load(
+        self,
+        file: Path,
+        rel: str,
+        read: Callable[[Path, str], bytes],
+        parse: Callable[[bytes], LoadedFile],
+    ) -> LoadedFile:
+        """What `file` gives: kept if its stat or its bytes are as last time, else parsed.
+        `read` raises SourceError for a file that cannot be read (reported each time)."""
+        looked = time.time_ns()
+        stamp = _stamp(file)
+        known = self.known.get(rel)
+        if known is not None and stamp is not None and known.stamp == stamp:
+            self.used[rel] = known.loaded
+            return known.loaded
+        self.reads += 1
+        raw = read(file, rel)
+        digest = content_hash(raw)
+        if stamp is not None and looked - max(stamp[0], stamp[1]) < _RACY_NS:
+            stamp = None
+        if known is not None and known.loaded.digest == digest:
+            known.stamp = stamp
+        else:
+            loaded = self.disk.get(rel, digest)
+            if loaded is None:
+                self.parses += 1
+                loaded = parse(raw)
+                loaded.digest = digest
+            known = self.known[rel] = _Known(stamp, loaded)
+        self.used[rel] = known.loaded
+        return known.loaded
+
+    def finish(self) -> None:
+        """The run is over: files not seen in it are forgotten."""
+        for rel in self.known.keys() - self.used.keys():
+            del self.known[rel]
+
+    def save(self) -> None:
+        """Write what the last run used to the project's cache folder."""
+        self.disk.save(self.used)
+
+
+# Projects loaded in this process, most recent last; a test suite loads hundreds.
+_PROJECTS: OrderedDict[tuple[Path, Path], FileCache] = OrderedDict()
+_PROJECTS_KEPT = 8
+_PROJECTS_LOCK = threading.Lock()
+
+
+def for_project(root: Path, content_dir: Path) -> FileCache:
+    key = (root, content_dir)
+    with _PROJECTS_LOCK:
+        found = _PROJECTS.pop(key, None) or FileCache(root)
+        _PROJECTS[key] = found
+        while len(_PROJECTS) > _PROJECTS_KEPT:
+            _PROJECTS.popitem(last=False)
+        return found
+
+
+def forget() -> None:
+    """Forget every project (tests that start a fresh process's view)."""
+    with _PROJECTS_LOCK:
+        _PROJECTS.clear()
+
+
+# -- across processes -----------------------------------------------------------------------
+
+# Entries are spread over buckets by path, so that an edit rewrites one small file.
+_BUCKETS = 256
+_MAX_BUCKET_BYTES = 256 * 1024 * 1024
+_NAME = re.compile(r"^([0-9a-f]{16})-([0-9a-f]{2})\.pickle$")
+_TEMP = re.compile(r"^\.[0-9a-f]{16}-[0-9a-f]{2}\.pickle\.[^/]*\.tmp$")
+_STALE_TEMP_S = 3600
+
+
+def _bucket(rel: str) -> str:
+    return hashlib.blake2b(rel.encode("utf-8"), digest_size=1).hexdigest()
+
+
+@cache
+def version_key() -> str:
+    """What the kept results depend on besides the files: this code and its parsers. Any
+    change of the content model, the loader or their libraries makes a new key."""
+    h = hashlib.blake2b(digest_size=8)
+    try:
+        package = metadata.version("culture-publishing")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a bare checkout
+        package = "unknown"
+    for part in (_FORMAT, package, sys.version, pydantic.VERSION, yaml.__version__):
+        h.update(f"{part}\0".encode())
+    h.update(f"{markdown_it.__version__}\0".encode())
+    tools = Path(__file__).parent.parent
+    code = [
+        *sorted((tools / "content").glob("*.py")),
+        tools / "diagnostics.py",
+        tools / "suggest.py",
+    ]
+    for file in code:
+        h.update(file.name.encode() + b"\0" + file.read_bytes())
+    return h.hexdigest()
+
+
+# Pickle can run code named in the data, so the cache is read only from the project's own
+# folder, which only this program writes (whoever could write there could as well change
+# the code the build runs; CI keeps the folder between its runs), and only the classes
+# of the content model may be named in it (`_Unpickler`).
+_ALLOWED_MODULES = frozenset(
+    {
+        "build_tools.content.filecache",
+        "build_tools.content.model",
+        "build_tools.content.dates",
+        "build_tools.content.yamlsource",
+        "build_tools.content.markdown",
+        "build_tools.diagnostics",
+    }
+)
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module in _ALLOWED_MODULES and not name.startswith("_"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of the cache")
+
+
+def _hall_alone(hall: Hall) -> tuple[Any, ...]:
+    # A hall's panels are other files' items, put in by the loader every run.
+    state = hall.__getstate__()
+    state["__pydantic_private__"] = {**state["__pydantic_private__"], "_panels": []}
+    return (copyreg.__newobj__, (Hall,), state)
+
+
+Entry = tuple[str, LoadedFile, dict[str, markdown.TextFacts]]
+
+
+class DiskCache:
+    """The project's `.cache/parsed/`: one pickle per bucket of paths, each holding
+    `{path: (digest, LoadedFile, facts of its texts)}` of the last run. A file that cannot
+    be read, is not ours or is damaged is ignored (and rewritten); a write goes to a
+    temporary file renamed into place, so a reader never sees half of one."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder = root / ".cache" / "parsed"
+        self.version = version_key()
+        self.read: dict[str, dict[str, Entry]] = {}  # bucket → its entries, as read
+        self.written: dict[str, dict[str, tuple[str, int]]] = {}  # bucket → (digest, facts)
+
+    def _usable(self) -> bool:
+        """The folder is where it should be: not a symlink leading elsewhere."""
+        try:
+            real_root = os.path.realpath(self.root)
+            return os.path.realpath(self.folder) == os.path.join(real_root, ".cache", "parsed")
+        except OSError:
+            return False
+
+    def _path(self, bucket: str) -> Path:
+        return self.folder / f"{self.version}-{bucket}.pickle"
+
+    def get(self, rel: str, digest: str) -> LoadedFile | None:
+        bucket = _bucket(rel)
+        entries = self.read.get(bucket)
+        if entries is None:
+            entries = self.read[bucket] = self._read(bucket)
+        entry = entries.get(rel)
+        if entry is None or entry[0] != digest:
+            return None
+        for text, found in entry[2].items():
+            markdown.remember(text, found)
+        return entry[1]
+
+    def _read(self, bucket: str) -> dict[str, Entry]:
+        if not self._usable():
+            return {}
+        try:
+            fd = os.open(self._path(bucket), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return {}
+        try:
+            with os.fdopen(fd, "rb") as stream:
+                info = os.fstat(stream.fileno())
+                if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BUCKET_BYTES:
+                    return {}
+                data = _Unpickler(io.BytesIO(stream.read())).load()
+        except Exception:  # damaged, truncated, not ours: as if it were not there
+            return {}
+        if not (
+            isinstance(data, tuple)
+            and len(data) == 3
+            and data[:2] == (_MAGIC, self.version)
+            and isinstance(data[2], dict)
+        ):
+            return {}
+        return {
+            rel: entry
+            for rel, entry in data[2].items()
+            if isinstance(rel, str)
+            and isinstance(entry, tuple)
+            and len(entry) == 3
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], LoadedFile)
+            and isinstance(entry[2], dict)
+        }
+
+    def save(self, used: dict[str, LoadedFile]) -> None:
+        """Keep exactly what this run used: buckets that differ are rewritten, buckets
+        and versions nobody uses any more are removed. Never fails the run."""
+        wanted: dict[str, dict[str, LoadedFile]] = {}
+        for rel, loaded in used.items():
+            if loaded.digest is not None:
+                wanted.setdefault(_bucket(rel), {})[rel] = loaded
+        if not self._usable():  # never create folders where a symlink points
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self._usable():
+                return
+            _ignore_in_git(self.folder)
+            present = self._prune(set(wanted))
+            for bucket, entries in wanted.items():
+                kept = {
+                    rel: (loaded.digest or "", loaded, _facts(loaded))
+                    for rel, loaded in entries.items()
+                }
+                summary = {rel: (entry[0], len(entry[2])) for rel, entry in kept.items()}
+                if bucket in present and summary == self._on_disk(bucket):
+                    continue
+                self._write(bucket, kept)
+                self.written[bucket] = summary
+        except OSError:
+            return
+
+    def _on_disk(self, bucket: str) -> dict[str, tuple[str, int]] | None:
+        """What a bucket file holds as far as this process knows: (digest, facts kept)."""
+        if bucket in self.written:
+            return self.written[bucket]
+        entries = self.read.get(bucket)
+        if entries is None:
+            return None
+        return {rel: (entry[0], len(entry[2])) for rel, entry in entries.items()}
+
+    def _write(self, bucket: str, entries: dict[str, Entry]) -> None:
+        target = self._path(bucket)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = {**copyreg.dispatch_table, Hall: _hall_alone}
+                pickler.dump((_MAGIC, self.version, entries))
+            os.replace(temp, target)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temp)
+            raise
+
+    def _prune(self, wanted: set[str]) -> set[str]:
+        """Remove the files of other versions, of buckets no longer used and temporary
+        files left by a writer that died; the buckets of this version that remain."""
+        present: set[str] = set()
+        now = time.time()
+        with os.scandir(self.folder) as found:
+            for entry in found:
+                name = _NAME.match(entry.name)
+                if name and name.group(1) == self.version and name.group(2) in wanted:
+                    present.add(name.group(2))
+                    continue
+                if name is None and not (
+                    _TEMP.match(entry.name)
+                    and now - entry.stat(follow_symlinks=False).st_mtime > _STALE_TEMP_S
+                ):
+                    continue
+                with suppress(OSError):
+                    os.unlink(entry.path)
+        return present
+
+
+def _facts(loaded: LoadedFile) -> dict[str, markdown.TextFacts]:
+    found = {}
+    for text in loaded.texts():
+        facts = markdown.known_facts(text)
+        if facts is not None:
+            found[text] = facts
+    return found
+
+
+def _ignore_in_git(folder: Path) -> None:
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# culture's cache of parsed content files\n*\n", encoding="utf-8")
