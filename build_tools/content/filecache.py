@@ -195,24 +195,33 @@ def _bucket(rel: str) -> str:
     return hashlib.blake2b(rel.encode("utf-8"), digest_size=1).hexdigest()
 
 
+def model_code() -> list[Path]:
+    """The code whose change changes what a file gives: the content model and loader, and
+    the catalogue and suggestions their messages come from."""
+    tools = Path(__file__).parent.parent
+    return [
+        *sorted((tools / "content").glob("*.py")),
+        tools / "diagnostics.py",
+        tools / "suggest.py",
+    ]
+
+
 @cache
 def version_key() -> str:
     """What the kept results depend on besides the files: this code and its parsers. Any
     change of the content model, the loader or their libraries makes a new key."""
+    return code_key(model_code())
+
+
+def code_key(code: list[Path]) -> str:
     h = hashlib.blake2b(digest_size=8)
     try:
         package = metadata.version("culture-publishing")
     except metadata.PackageNotFoundError:  # pragma: no cover - run from a bare checkout
         package = "unknown"
-    for part in (_FORMAT, package, sys.version, pydantic.VERSION, yaml.__version__):
+    libraries = (pydantic.VERSION, yaml.__version__, markdown_it.__version__)
+    for part in (_FORMAT, package, sys.version, *libraries):
         h.update(f"{part}\0".encode())
-    h.update(f"{markdown_it.__version__}\0".encode())
-    tools = Path(__file__).parent.parent
-    code = [
-        *sorted((tools / "content").glob("*.py")),
-        tools / "diagnostics.py",
-        tools / "suggest.py",
-    ]
     for file in code:
         h.update(file.name.encode() + b"\0" + file.read_bytes())
     return h.hexdigest()
