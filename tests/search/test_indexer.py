@@ -15,8 +15,8 @@ import pytest
 from build_tools.content.audience import Audience
 from build_tools.content.load import load_corpus
 from build_tools.site.relations import SiteIndex
-from build_tools.site.search import BackgroundIndexer, SearchIndexError, indexer, pagefind
-from build_tools.site.search.records import record_file, records
+from build_tools.site.search import BackgroundIndexer, SearchIndexError, incremental, pagefind
+from build_tools.site.search.records import page_url, record_file, records
 from tests.sitetools import FIXTURES
 
 
@@ -33,12 +33,12 @@ def _index(project: Path, audience: Audience = Audience.PRODUCTION) -> SiteIndex
 
 
 def _indexed(site: Path) -> dict[str, dict]:
-    """What Pagefind indexed, by URL: its fragments, as the browser reads them."""
+    """What Pagefind indexed, by page URL: its fragments, as the browser reads them."""
     found = {}
     for path in site.glob("pagefind*/fragment/*.pf_fragment"):
         data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
         fragment = json.loads(data)
-        found[fragment["url"]] = fragment
+        found["/" + page_url(fragment["url"])] = fragment
     return found
 
 
@@ -65,7 +65,7 @@ def test_the_corpus_handed_over_is_what_gets_indexed(project, tmp_path):
     assert set(indexed) == {"/" + r.url for r in records(index)}
     assert indexed["/stories/first-shovel/"]["meta"]["title"] == "内存里改过的标题"
     assert "/stories/unfinished/" not in indexed, "a draft is not in a production index"
-    assert json.loads((site / "search/parts.json").read_text()) == {"parts": 1}
+    assert json.loads((site / "search/parts.json").read_text()) == {"parts": 1, "superseded": []}
     assert not (tmp_path / "cache" / "search").exists(), "the work folder is removed"
     assert not (tmp_path / "cache" / "search-out").exists()
 
@@ -77,15 +77,19 @@ def test_the_preview_index_holds_the_drafts_it_shows(project, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "url", ["../x/", "stories/../../x/", "/etc/cron.d/", "//host/x/", "", ".", "a/\0b/"]
+    "url",
+    ["../x/", "stories/../../x/", "/etc/cron.d/", "//host/x/", "", ".", "a/\0b/", "a/./", "a"],
 )
 def test_a_record_file_outside_its_folder_is_refused(tmp_path, url):
     assert record_file(tmp_path, url) is None
 
 
-def test_a_record_file_is_inside_its_folder(tmp_path):
-    assert record_file(tmp_path, "halls/h/p/") == tmp_path / "halls/h/p/index.html"
-    assert record_file(tmp_path, "stories/a/./") == tmp_path / "stories/a/index.html"
+def test_a_record_file_is_inside_its_folder_and_gives_its_url_back(tmp_path):
+    target = record_file(tmp_path, "halls/h/p/")
+    assert target == tmp_path / "halls/h/p.record.html"
+    assert page_url("/" + target.relative_to(tmp_path).as_posix()) == "halls/h/p/"
+    # an id "index" must not become index.html, which Pagefind indexes as its folder
+    assert record_file(tmp_path, "stories/index/") == tmp_path / "stories/index.record.html"
 
 
 def test_a_url_leaving_the_work_folder_is_refused_with_a_message(project, tmp_path, caplog):
@@ -103,7 +107,7 @@ def test_a_url_leaving_the_work_folder_is_refused_with_a_message(project, tmp_pa
 
     assert not list(tmp_path.rglob("escaped")), "nothing written outside the folders"
     assert len(indexer_.refused) == 1
-    assert story.title in indexer_.refused[0] and "索引文件夹之外" in indexer_.refused[0]
+    assert story.title in indexer_.refused[0] and "不是网站之内的网址" in indexer_.refused[0]
     assert indexer_.refused[0] in caplog.text, "shown as a warning of the build"
     indexed = _indexed(site)
     assert "/stories/night-shift/" in indexed, "the other records are indexed"
@@ -125,10 +129,10 @@ def test_a_pagefind_failure_comes_back_as_a_message(project, tmp_path, monkeypat
 
 
 def test_an_error_in_the_child_comes_back_as_a_message(project, tmp_path, monkeypatch, capfd):
-    def broken(index: SiteIndex):
+    def broken(index: SiteIndex, **_: object):
         raise ValueError("记录坏了")
 
-    monkeypatch.setattr(indexer, "records", broken)
+    monkeypatch.setattr(incremental, "records", broken)
 
     with pytest.raises(SearchIndexError, match="建立搜索索引失败（ValueError：记录坏了）"):
         BackgroundIndexer(_index(project), tmp_path / "work").finish(tmp_path / "site")

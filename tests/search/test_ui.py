@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from urllib.parse import quote, urlsplit
 
 from build_tools.cli import check_content
@@ -179,3 +180,63 @@ def test_pinyin_being_composed_is_not_searched(sample_site, serve, page):
     page.wait_for_selector("[data-culture-search][data-query='王建国']", timeout=15_000)
     first = page.locator("#culture-search-results [role=option] a").first.get_attribute("href")
     assert urlsplit(first).path.endswith("/craftsmen/wang-jian-guo/")
+
+
+def _hrefs(page) -> list[str]:
+    return page.locator("#culture-search-results [role=option] a").evaluate_all(
+        "els => els.map(e => new URL(e.href).pathname)"
+    )
+
+
+def test_a_delta_supersedes_the_main_index_in_the_browser(sample_site, tmp_path, serve, page):
+    # The second build indexes only what changed: a story rewritten and one taken off
+    # the site. The reader finds the new text, and neither the old text nor the story
+    # taken off, though the main index still holds both.
+    from build_tools.content.audience import Audience
+    from build_tools.content.model import Body
+    from build_tools.site.relations import SiteIndex
+    from build_tools.site.search import BackgroundIndexer, write_entities
+
+    _, corpus, _ = check_content(PROJECT)
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    cache = tmp_path / "cache"
+    first = BackgroundIndexer(
+        SiteIndex.build(corpus, Audience.PRODUCTION), tmp_path / "w1", cache_dir=cache
+    )
+    first.finish(site)
+    flood = corpus.stories["xigou-flood-1963"]
+    flood.attach(flood.id, flood.origin, Body("那一夜山洪冲垮了河堤，全矿的人都上了堤坝。", 1))
+    corpus.stories["washery-flotation-1988"].status = "draft"
+    index = SiteIndex.build(corpus, Audience.PRODUCTION)
+    second = BackgroundIndexer(index, tmp_path / "w2", cache_dir=cache)
+    assert second.finish(site) == 2
+    assert second.built is not None and second.built.how == "delta"
+    assert len(json.loads((site / "search/parts.json").read_text())["superseded"]) >= 2
+    write_entities(site, index)
+
+    page.goto(serve(site))
+    _type(page, "山洪冲垮了河堤")
+    assert _hrefs(page)[0].endswith("/stories/xigou-flood-1963/")
+    for gone in ("一只鞋跑丢了也没顾上", "这是一池子钱"):  # still in the main index
+        _type(page, gone)
+        shown = page.locator("#culture-search-results").inner_text()
+        assert "没有找到" in shown and "无法进行全文搜索" not in shown, gone
+    _type(page, "输电线路上挂满了冰凌")  # the main index still answers for the rest
+    assert _hrefs(page)[0].endswith("/stories/ice-storm-2008/")
+
+
+def test_an_index_installed_after_the_page_loaded_is_found(sample_site, tmp_path, serve, page):
+    # The preview installs the index a moment after the page has reloaded: a query
+    # before says full text is unavailable, the next one finds it.
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site, ignore=shutil.ignore_patterns("pagefind*", "parts.json"))
+    page.goto(serve(site))
+    _type(page, "这是一池子钱")
+    assert "无法进行全文搜索" in page.locator("#culture-search-results").inner_text()
+    for name in ("pagefind", "search/parts.json"):
+        (shutil.copytree if (sample_site / name).is_dir() else shutil.copy)(
+            sample_site / name, site / name
+        )
+    _type(page, "这是一池子钱")
+    assert _hrefs(page)[0].endswith("/stories/washery-flotation-1988/")

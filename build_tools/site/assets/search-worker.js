@@ -16,27 +16,60 @@ const CJK = new RegExp(`[${IDEOGRAPHS}]`, "u");
 const CJK_RUN_SPLIT = new RegExp(`([${IDEOGRAPHS}]+)`, "u");
 const BREAK = "¶"; // ends every paragraph of a record (see search_record.html.j2)
 
-let pagefindPromise = null;
+const RECORD_FILE = /\.record\.html$/; // how search/records.py names a record's file
 
-// Pagefind, or null while the site has nothing to index.
-function pagefind() {
-  if (!pagefindPromise) {
-    pagefindPromise = fetch(new URL("search/parts.json", ROOT))
-      .then((r) => r.json())
-      .then(async ({ parts }) => {
-        if (!parts) return null;
-        const pf = await import(new URL("pagefind/pagefind.js", ROOT).href);
-        // URLs are indexed as "/stories/x/"; the page puts them under the real root.
-        await pf.options({ baseUrl: "/" });
-        // A very large site's index is built in parts (pagefind/, pagefind-1/, …).
-        for (let i = 1; i < parts; i += 1) {
-          await pf.mergeIndex(new URL(`pagefind-${i}/`, ROOT).href, { baseUrl: "/" });
-        }
-        await pf.init();
-        return pf;
-      });
+let loading = null;
+let loaded = null; // Pagefind's module, once imported
+
+// Pagefind with every part of the index merged, and the pages it must not show: those
+// a later part supersedes (search/incremental.py). Null while the site has nothing to
+// index. A failure is not kept, so the next query tries again: the preview installs
+// the index a moment after the page has loaded.
+function index() {
+  if (!loading) {
+    loading = load().catch((error) => {
+      loading = null;
+      throw error;
+    });
   }
-  return pagefindPromise;
+  return loading;
+}
+
+async function load() {
+  const response = await fetch(new URL("search/parts.json", ROOT), { cache: "no-cache" });
+  if (!response.ok) throw new Error(`search/parts.json: HTTP ${response.status}`);
+  const { parts, superseded = [] } = await response.json();
+  if (!parts) return null;
+  if (loaded) await loaded.destroy(); // an index installed since: start afresh
+  const pf = await import(new URL("pagefind/pagefind.js", ROOT).href);
+  loaded = pf;
+  // Records are indexed under "/" (/stories/x.record.html); the page puts them under
+  // the real root.
+  await pf.options({ baseUrl: "/" });
+  // A very large site's index is built in parts (pagefind/, pagefind-1/, …), and the
+  // last may be the delta of what changed since the others were made.
+  for (let i = 1; i < parts; i += 1) {
+    await pf.mergeIndex(new URL(`pagefind-${i}/`, ROOT).href, { baseUrl: "/" });
+  }
+  await pf.init();
+  return { pf, superseded: new Set(superseded) };
+}
+
+// Pagefind's results for `term`: a page superseded by a later part is dropped, before
+// its fragment is fetched, and a page held unchanged by two parts is kept once.
+async function find(pf, superseded, term, filters) {
+  const found = await pf.search(term, { filters });
+  const seen = new Set();
+  return (found ? found.results : []).filter((r) => {
+    if (superseded.has(r.id) || seen.has(r.id)) return false;
+    seen.add(r.id);
+    return true;
+  });
+}
+
+// A record's URL: Pagefind indexed its file, /stories/x.record.html for /stories/x/.
+function pageUrl(indexed) {
+  return indexed.replace(RECORD_FILE, "/");
 }
 
 // The words of a query, each with the bigrams asked for and where each starts in it
@@ -108,9 +141,9 @@ function wordlike(ch) {
 
 // Pagefind's results for the bigrams of a query, pages that hold every word of it
 // whole first (in Pagefind's order).
-async function fullText(pf, words, filters) {
-  const found = await pf.search(words.flatMap((w) => w.terms.map((t) => t.term)).join(" "), { filters });
-  const results = found ? found.results : [];
+async function fullText({ pf, superseded }, words, filters) {
+  const terms = words.flatMap((w) => w.terms.map((t) => t.term)).join(" ");
+  const results = await find(pf, superseded, terms, filters);
   const whole = results.filter((r) => words.every((w) => holdsPhrase(r, w.terms)));
   return [...whole, ...results.filter((r) => !whole.includes(r))];
 }
@@ -119,18 +152,25 @@ async function fullText(pf, words, filters) {
 // knows from its entity index), so one word is asked for instead of its bigrams, one
 // index chunk instead of several. `complete`: text that merely mentions it is wanted
 // too (the results page), not only the records about it (the dropdown).
-async function search(query, filters, limit, { name = false, complete = false } = {}) {
-  const pf = await pagefind();
-  const words = queryWords(query);
-  if (!pf || !words.length) return [];
-  let results = [];
-  if (name) {
-    const found = await pf.search(query.toLowerCase(), { filters });
-    results = found ? found.results : [];
+async function search(query, filters, limit, options = {}) {
+  try {
+    return await searchOnce(await index(), query, filters, limit, options);
+  } catch (error) {
+    // The index may have been replaced under this page (the preview installs a new one
+    // in place): load it afresh and ask once more.
+    loading = null;
+    return searchOnce(await index(), query, filters, limit, options);
   }
+}
+
+async function searchOnce(found, query, filters, limit, { name = false, complete = false }) {
+  const words = queryWords(query);
+  if (!found || !words.length) return [];
+  let results = [];
+  if (name) results = await find(found.pf, found.superseded, query.toLowerCase(), filters);
   if (!results.length || complete) {
     const seen = new Set(results.map((r) => r.id));
-    results = [...results, ...(await fullText(pf, words, filters)).filter((r) => !seen.has(r.id))];
+    results = [...results, ...(await fullText(found, words, filters)).filter((r) => !seen.has(r.id))];
   }
   const has = (text) => words.every((w) => text.includes(w.word));
   // Read `limit` results; when a long phrase was asked for by a few of its bigrams,
@@ -145,7 +185,7 @@ async function search(query, filters, limit, { name = false, complete = false } 
       const body = text.slice(text.indexOf("\n") + 1); // the first paragraph is the title
       // A page with the query in its title beats one with it in the text.
       const score = rows.length - (has(title) ? 1000 : has(body) ? 500 : 0);
-      rows.push({ url: d.url, type: d.meta.type || "其他", title, date: d.meta.date || "", text: body, score });
+      rows.push({ url: pageUrl(d.url), type: d.meta.type || "其他", title, date: d.meta.date || "", text: body, score });
     }
     if (rows.filter((r) => r.score < 0).length >= limit) break;
   }
@@ -154,11 +194,11 @@ async function search(query, filters, limit, { name = false, complete = false } 
 }
 
 async function filters() {
-  const pf = await pagefind();
-  return pf ? pf.filters() : {};
+  const found = await index();
+  return found ? found.pf.filters() : {};
 }
 
-const operations = { search, filters, warm: async () => { await pagefind(); } };
+const operations = { search, filters, warm: async () => { await index().catch(() => null); } };
 
 self.addEventListener("message", async ({ data: { id, operation, args } }) => {
   try {

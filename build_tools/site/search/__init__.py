@@ -6,7 +6,10 @@ One module per job:
 - `entities` — the names people search for, and the bucketed files the browser reads;
 - `records`  — one search record per item, and the HTML file per record Pagefind reads;
 - `pagefind` — Pagefind's CLI run on the records, part by part, and the parts installed;
-- `indexer`  — all of that in a forked child while MkDocs renders the pages.
+- `incremental` — the index from scratch, or from the cache: the main index of the last
+  builds and a delta of the records changed since;
+- `indexer`  — all of that in a forked child while MkDocs renders the pages (its doc
+  says how the plugin calls it, in a build and in the preview).
 
 Both indexes are made from the one corpus the build loaded (through its `SiteIndex`),
 never from `stories/`. The functions `records.records()` and `entities.entities()` are
@@ -21,7 +24,8 @@ from build_tools.site.search.entities import (
     bucket,
     write_entities,
 )
-from build_tools.site.search.indexer import BackgroundIndexer, build_index
+from build_tools.site.search.incremental import Built, IndexCache
+from build_tools.site.search.indexer import BackgroundIndexer, build_index, install_last
 from build_tools.site.search.pagefind import PAGEFIND_DIR, PARTS_FILE, SearchIndexError
 from build_tools.site.search.records import Record, Written, write_records
 
@@ -31,13 +35,16 @@ __all__ = [
     "PARTS_FILE",
     "T2S_FILE",
     "BackgroundIndexer",
+    "Built",
     "Entity",
+    "IndexCache",
     "Record",
     "SearchIndexError",
     "Written",
     "bucket",
     "build_index",
     "cjk_bigrams",
+    "install_last",
     "simplified_map",
     "traditional",
     "write_entities",

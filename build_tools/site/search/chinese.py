@@ -46,14 +46,28 @@ def simplified_map(texts: Iterable[str]) -> dict[str, str]:
     return dict(sorted(mapping.items()))
 
 
+class _Doubled(dict[int, str]):
+    """A `str.translate` table that writes every character twice, a space between (甲 →
+    “甲 甲”), filled as characters are met: the inside of a run, doubled, is its bigrams."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = doubled = f"{ch} {ch}"
+        return doubled
+
+
+_DOUBLED = _Doubled()
+_CJK_SPLIT = re.compile(f"({_CJK_RUN.pattern})")
+
+
 def cjk_bigrams(text: str) -> str:
     """东山坡上 → “东山 山坡 坡上”; other text is left as it is."""
-
-    def run(match: re.Match[str]) -> str:
-        chars = match.group(0)
-        pairs = (
-            chars if len(chars) == 1 else " ".join(chars[i : i + 2] for i in range(len(chars) - 1))
+    # 东 + 山坡 doubled (山 山坡 坡) + 上: no Python call per character, which matters at
+    # 10 million characters (measured at 10k stories: 3.9–5.3 s → 2.7 s).
+    pieces = _CJK_SPLIT.split(text)
+    for i in range(1, len(pieces), 2):  # the runs of ideographs
+        run = pieces[i]
+        pieces[i] = (
+            f" {run[0]}{run[1:-1].translate(_DOUBLED)}{run[-1]} " if len(run) > 1 else f" {run} "
         )
-        return f" {pairs} "
-
-    return _CJK_RUN.sub(run, text)
+    return "".join(pieces)

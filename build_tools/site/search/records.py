@@ -4,12 +4,17 @@ file per record that Pagefind's CLI reads.
 Records are made from the corpus, not scraped from the pages: only what an item says is
 indexed, never nav, footer or listings. A record also lists whole the names it is about
 (`Record.keys`), so a name costs the browser one index chunk, not one per bigram.
+
+A record's file is named after its URL, `stories/<id>/` → `stories/<id>.record.html`, not
+`stories/<id>/index.html`: a folder per record cost a mkdir and an rmdir each (10k
+stories: seconds to remove, once 18 s on a busy disk). Pagefind indexes the file's path
+as its URL; `page_url` turns it back, and the browser does the same (search-worker.js).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +48,7 @@ class Written:
     parts: int  # 0 for a site with nothing to index yet
     records: int = 0
     refused: list[str] = field(default_factory=list)  # one message each, in Chinese
+    words: int = 0  # what Pagefind will index (bigrams and other words)
 
 
 def _text(*parts: str | None) -> list[str]:
@@ -66,22 +72,33 @@ def filters(index: SiteIndex, item: Item, type_label: str) -> dict[str, list[str
     return found
 
 
-def records(index: SiteIndex) -> Iterator[Record]:
-    """One record per item `index` shows, in the order the site lists them."""
+def records(
+    index: SiteIndex,
+    body_text: Callable[[str], str] = plain_text,
+    wanted: Container[str] | None = None,
+) -> Iterator[Record]:
+    """One record per item `index` shows, in the order the site lists them.
+
+    `body_text` turns the Markdown of a body into its text (search/cache.py passes a
+    digest instead, to tell what changed without parsing a body); `wanted`, when given,
+    keeps the records with these URLs only, and skips the others before their text."""
     corpus = index.corpus
     units = corpus.units
     for story in index.stories:
+        url = urls.story(story)
+        if wanted is not None and url not in wanted:
+            continue
         unit = units.get(story.unit or "")
         people = [p.name for c in story.craftsmen if (p := index.craftsman(c))] + story.people
         yield Record(
-            urls.story(story),
+            url,
             "故事",
             story.title,
             story.date.zh(),
             _text(
                 story.summary,  # first: the excerpt when the match is in the title
                 story.subtitle,
-                plain_text(story.body.markdown),
+                body_text(story.body.markdown),
                 "、".join(people),
                 story.place,
                 unit.name if unit else None,
@@ -93,9 +110,12 @@ def records(index: SiteIndex) -> Iterator[Record]:
             _distinct(*people, *(unit.names() if unit else []), *story.themes),
         )
     for person in index.craftsmen:
+        url = urls.craftsman(person)
+        if wanted is not None and url not in wanted:
+            continue
         unit = units.get(person.unit)
         yield Record(
-            urls.craftsman(person),
+            url,
             "工匠",
             person.name,
             "",
@@ -103,7 +123,7 @@ def records(index: SiteIndex) -> Iterator[Record]:
                 person.summary,
                 person.position,
                 unit.name if unit else None,
-                plain_text(person.body.markdown),
+                body_text(person.body.markdown),
                 person.studio,
                 person.motto,
                 "、".join(person.skills),
@@ -117,24 +137,29 @@ def records(index: SiteIndex) -> Iterator[Record]:
         if not index.visible(hall):
             continue
         zones = {z.id: z.title for z in hall.zones}
-        yield Record(
-            urls.hall(hall),
-            "其他",
-            hall.name,
-            "",
-            _text(plain_text(hall.intro or ""), hall.location, "、".join(zones.values())),
-            {"type": ["其他"]},
-            [],
-        )
+        url = urls.hall(hall)
+        if wanted is None or url in wanted:
+            yield Record(
+                url,
+                "其他",
+                hall.name,
+                "",
+                _text(body_text(hall.intro or ""), hall.location, "、".join(zones.values())),
+                {"type": ["其他"]},
+                [],
+            )
         for panel in index.panels(hall):
+            url = urls.panel(panel)
+            if wanted is not None and url not in wanted:
+                continue
             exhibit = panel.exhibit
             yield Record(
-                urls.panel(panel),
+                url,
                 "展板",
                 f"{panel.number} {panel.title}",
                 "",
                 _text(
-                    plain_text(panel.body.markdown),  # first: what an excerpt shows first
+                    body_text(panel.body.markdown),  # first: what an excerpt shows first
                     panel.narration,
                     zones.get(panel.zone),
                     exhibit.name if exhibit else None,
@@ -147,16 +172,19 @@ def records(index: SiteIndex) -> Iterator[Record]:
     for collection in corpus.collections.values():
         if not index.visible(collection):
             continue
+        url = urls.collection(collection)
+        if wanted is not None and url not in wanted:
+            continue
         titles = [i.title for iid in collection.items if (i := index.item(iid))]
         yield Record(
-            urls.collection(collection),
+            url,
             "故事集",
             collection.title,
             "",
             _text(
                 collection.subtitle,
                 collection.editor,
-                plain_text(collection.foreword or ""),
+                body_text(collection.foreword or ""),
                 "、".join(titles),
             ),
             {"type": ["故事集"]},
@@ -164,15 +192,37 @@ def records(index: SiteIndex) -> Iterator[Record]:
         )
 
 
+_SUFFIX = ".record.html"  # never "index.html", which Pagefind would index as its folder
+
+
 def record_file(folder: Path, url: str) -> Path | None:
-    """Where the record for `url` goes: `<folder>/<url>/index.html`, or None when that
-    would not be strictly inside `folder` (`..` climbing out, an absolute path, a NUL).
+    """Where the record for `url` goes: `<folder>/stories/<id>.record.html` for
+    `stories/<id>/`, or None unless `url` is a plain folder URL strictly inside the site
+    (no `..` climbing out, no absolute path, no NUL, nothing to normalise away).
     URLs come from ids, and the check refuses bad ids; this writer does not rely on it.
-    The test is on the URL alone, once normalised, so it holds for every part folder."""
+    The test is on the URL alone, so it holds for every part folder."""
     path = os.path.normpath(url) if url else "."
-    if "\0" in url or os.path.isabs(path) or path in (".", "..") or path.startswith("../"):
+    if (
+        "\0" in url
+        or os.path.isabs(path)
+        or path in (".", "..")
+        or path.startswith("../")
+        or f"{path}/" != url
+    ):
         return None
-    return folder / path / "index.html"
+    return folder / (path + _SUFFIX)
+
+
+def page_url(indexed: str) -> str:
+    """The record URL of what Pagefind indexed as `/stories/<id>.record.html`."""
+    return indexed.lstrip("/").removesuffix(_SUFFIX) + "/"
+
+
+def refusal(record: Record) -> str | None:
+    """Why `record` cannot be indexed (its URL), in Chinese, or None."""
+    if record_file(Path(), record.url) is not None:
+        return None
+    return f"搜索索引没有收录{record.type}「{record.title}」：它的网址 {record.url!r} 不是网站之内的网址"
 
 
 def write_records(items: Iterable[Record], work_dir: Path, part_words: int) -> Written:
@@ -184,14 +234,12 @@ def write_records(items: Iterable[Record], work_dir: Path, part_words: int) -> W
     template = Environment(
         loader=PackageLoader("build_tools.site", "templates"), autoescape=True
     ).get_template("search_record.html.j2")
-    parts = words = written = 0
+    parts = words = written = total = 0
     refused: list[str] = []
+    folders: set[Path] = set()  # made already: one mkdir per folder, not per record
     for record in items:
-        if record_file(work_dir, record.url) is None:
-            refused.append(
-                f"搜索索引没有收录{record.type}「{record.title}」：它的网址 {record.url!r} "
-                "会指向索引文件夹之外"
-            )
+        if (why := refusal(record)) is not None:
+            refused.append(why)
             continue
         title = cjk_bigrams(record.title)
         paragraphs = [cjk_bigrams(line) for line in record.text]
@@ -199,11 +247,14 @@ def write_records(items: Iterable[Record], work_dir: Path, part_words: int) -> W
         if parts == 0 or (words and words + size > part_words):
             parts, words = parts + 1, 0
         words += size
+        total += size
         target = record_file(work_dir / f"part-{parts - 1}", record.url)
         assert target is not None  # the same URL was accepted above, whatever the folder
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
         target.write_text(
             template.render(record=record, title=title, paragraphs=paragraphs), encoding="utf-8"
         )
         written += 1
-    return Written(parts, written, refused)
+    return Written(parts, written, refused, total)
