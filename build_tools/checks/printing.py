@@ -25,7 +25,13 @@ def _listed(corpus: Corpus, collection: Collection) -> list[Story | Craftsman]:
     return [item for i in collection.items if (item := corpus.find_item(i)) is not None]
 
 
+# What the glyph check said of each printed text in the last run: the preview checks on
+# every save, and most texts of a booklet are the same strings as the time before.
+_said: dict[fonts.PrintedText, list[Diagnostic]] = {}
+
+
 def check_print_glyphs(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
+    global _said
     collections = list(corpus.collections.values())
     if not collections:
         return
@@ -35,8 +41,16 @@ def check_print_glyphs(corpus: Corpus, settings: Settings) -> Iterator[Diagnosti
         for text in printed_texts(corpus, collection, _listed(corpus, collection))
     ]
     try:
-        yield from fonts.glyph_problems(texts)
+        fonts.glyph_problems([])  # a font that is not installed is said at once
+        said: dict[fonts.PrintedText, list[Diagnostic]] = {}
+        for printed in dict.fromkeys(texts):  # the same item in two collections: once
+            found = _said.get(printed)
+            said[printed] = fonts.glyph_problems([printed]) if found is None else found
     except fonts.FontMissing as exc:
         # The site does not need the font; this machine only cannot check or make booklets.
         message = f"{exc}。在安装之前，无法检查故事集中的字能否印出，本机也不能生成小册子"
         yield diagnostic("W-PRINT-FONT", collections[0].origin.at(), message)
+        return
+    _said = said
+    for found in said.values():
+        yield from found

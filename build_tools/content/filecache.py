@@ -271,7 +271,7 @@ class DiskCache:
         self.folder = root / ".cache" / "parsed"
         self.version = version_key()
         self.read: dict[str, dict[str, Entry]] = {}  # bucket → its entries, as read
-        self.written: dict[str, dict[str, tuple[str, int]]] = {}  # bucket → (digest, facts)
+        self.written: dict[str, dict[str, LoadedFile]] = {}  # bucket → what this process wrote
 
     def _usable(self) -> bool:
         """The folder is where it should be: not a symlink leading elsewhere."""
@@ -345,26 +345,28 @@ class DiskCache:
             _ignore_in_git(self.folder)
             present = self._prune(set(wanted))
             for bucket, entries in wanted.items():
+                if bucket in present and self._unchanged(bucket, entries):
+                    continue
                 kept = {
                     rel: (loaded.digest or "", loaded, _facts(loaded))
                     for rel, loaded in entries.items()
                 }
-                summary = {rel: (entry[0], len(entry[2])) for rel, entry in kept.items()}
-                if bucket in present and summary == self._on_disk(bucket):
-                    continue
                 self._write(bucket, kept)
-                self.written[bucket] = summary
+                self.written[bucket] = dict(entries)
         except OSError:
             return
 
-    def _on_disk(self, bucket: str) -> dict[str, tuple[str, int]] | None:
-        """What a bucket file holds as far as this process knows: (digest, facts kept)."""
-        if bucket in self.written:
-            return self.written[bucket]
-        entries = self.read.get(bucket)
-        if entries is None:
-            return None
-        return {rel: (entry[0], len(entry[2])) for rel, entry in entries.items()}
+    def _unchanged(self, bucket: str, entries: dict[str, LoadedFile]) -> bool:
+        """Whether the bucket file holds these very records (as this process wrote or
+        read it): a record is replaced, never changed, when its file changes."""
+        before = self.written.get(bucket)
+        if before is None and bucket in self.read:
+            before = {rel: entry[1] for rel, entry in self.read[bucket].items()}
+        return (
+            before is not None
+            and before.keys() == entries.keys()
+            and all(before[rel] is loaded for rel, loaded in entries.items())
+        )
 
     def _write(self, bucket: str, entries: dict[str, Entry]) -> None:
         target = self._path(bucket)

@@ -581,8 +581,15 @@ def plain_text(markdown: str) -> str:
     return found.plain_text
 
 
+# Most characters of our texts: counted without asking for each one's category.
+_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]+")
+
+
 def count_characters(text: str) -> int:
     """Characters as budgets count them: no whitespace, no punctuation."""
-    return sum(
-        1 for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P")
+    rest = _IDEOGRAPHS.sub("", text)
+    return (
+        len(text)
+        - len(rest)
+        + sum(1 for ch in rest if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
     )

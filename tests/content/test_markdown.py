@@ -4,8 +4,10 @@ characters found, and the page, the search text and the booklet agreeing on a bo
 from __future__ import annotations
 
 import inspect
+import random
 import re
 import sys
+import unicodedata
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -404,3 +406,22 @@ def test_the_fixture_has_every_construct_the_spec_allows():
     } <= kinds
     assert {"em_open", "strong_open", "code_inline", "image", "footnote_ref", "softbreak"} <= inline
     assert nesting(EVERY_CONSTRUCT.read_text(encoding="utf-8")).depth == 2  # the nested list
+
+
+def test_count_characters_counts_what_it_did_one_character_at_a_time():
+    def one_by_one(text: str) -> int:
+        return sum(
+            1 for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P")
+        )
+
+    rng = random.Random(14)
+    alphabet = "".join(
+        chr(c)
+        for low, high in ((0x20, 0x250), (0x3000, 0x3040), (0x4DF0, 0x4E10), (0x9FF0, 0xA010))
+        for c in range(low, high)
+    )
+    alphabet += "\n\t 　，。！？“”《》一二三四五六（）"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        assert count_characters(text) == one_by_one(text), text
+    assert count_characters("第一锹土，挖下去。 A-3") == 9
