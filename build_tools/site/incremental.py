@@ -58,6 +58,7 @@ class GeneratedFile(File):
 
     current: bool = False
     key: str = ""  # what its HTML is made from: site-wide inputs + its own Markdown
+    key_of: str = ""  # the site-wide key `key` was made with
 
     def is_modified(self) -> bool:
         return not self.current

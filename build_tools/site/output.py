@@ -32,9 +32,9 @@ def target(folder: Path, relative: str) -> Path:
 
 
 def is_safe(relative: str) -> bool:
-    """Whether a site-relative path stays inside the site (no folder needed)."""
-    try:
-        target(Path("/site"), relative)
-    except UnsafePath:
+    """Whether a site-relative path stays inside the site, judged on the path alone (no
+    folder is looked at): what `target()` refuses before it looks at the disk."""
+    if not relative or "\x00" in relative or "\\" in relative or os.path.isabs(relative):
         return False
-    return True
+    normal = os.path.normpath(relative)
+    return normal != ".." and not normal.startswith("../") and not os.path.isabs(normal)

@@ -73,6 +73,10 @@ class _Kept:
 
     generation: Generation | None = None
     rendered: dict[str, str] = field(default_factory=dict)  # src_uri → key, served folder
+    # The generated files of the last build, by src_uri, with the Markdown they hold:
+    # an unchanged page keeps its File and Page (MkDocs computes a page's URLs anew
+    # for every new File, 10k pages: seconds).
+    files: dict[str, tuple[str, GeneratedFile]] = field(default_factory=dict)
     site_dir: str = ""
     site_key: str = ""
     index_thread: threading.Thread | None = None
@@ -137,6 +141,8 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             # that were not rendered again show them too.
             config.extra["culture_preview"] = True
             self._summary = preview.banner(checked.diagnostics)
+            # Nobody reads the preview's sitemap; at 10k pages it cost a second a save.
+            config.theme.static_templates.discard("sitemap.xml")
         elif not handed_over:
             for d in checked.diagnostics:
                 # Errors fail a strict build; warnings are the editors' business.
@@ -224,13 +230,22 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         # by when their booklets are typeset (see on_page_context).
         ordered = sorted(generated.items(), key=lambda kv: kv[0] in collections)
         self._generated = {}
+        in_nav = _nav_paths(config.nav)
+        before, kept.files = kept.files, {}
         for path, markdown in ordered:
             if not output.is_safe(path):
                 log.error(f"culture：拒绝生成网站目录之外的页面“{path}”")  # E-ID-INVALID said why
                 continue
             if files.get_file_from_path(path) is None:  # a hand-written page wins
-                file = GeneratedFile.generated(config, path, content=markdown)
-                assert isinstance(file, GeneratedFile)
+                old = before.get(path)
+                if old is not None and old[0] is markdown and path not in in_nav:
+                    file = old[1]
+                else:
+                    file = GeneratedFile.generated(config, path, content=markdown)
+                    assert isinstance(file, GeneratedFile)
+                    if path not in in_nav:
+                        GeneratedPage(None, file, config)
+                kept.files[path] = (markdown, file)
                 files.append(file)
                 self._generated[path] = file
                 if path in collections:
@@ -278,10 +293,11 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             root = Path(config.config_file_path).parent
             self._html_cache = incremental.HtmlCache(root / self.config.cache_dir)
         for src, file in self._generated.items():
-            if file.page is None:
-                GeneratedPage(None, file, config)
-            file.key = incremental.page_key(site_key, src, file.content_string)
+            if not file.key or file.key_of != site_key:
+                file.key = incremental.page_key(site_key, src, file.content_string)
+                file.key_of = site_key
             if src in in_nav or src in self._collection_pages or not self.dirty:
+                file.current = False
                 continue
             if self._html_cache is not None:
                 file.current = self._html_cache.attach(file, site)
@@ -420,6 +436,21 @@ class CulturePlugin(BasePlugin[CultureConfig]):
 
         kept.index_thread = threading.Thread(target=finish, name="culture-search", daemon=True)
         kept.index_thread.start()
+
+
+def _nav_paths(nav: object) -> set[str]:
+    """Every page path the nav of mkdocs.yml names."""
+    found: set[str] = set()
+    todo = [nav]
+    while todo:
+        entry = todo.pop()
+        if isinstance(entry, str):
+            found.add(entry)
+        elif isinstance(entry, dict):
+            todo.extend(entry.values())
+        elif isinstance(entry, list):
+            todo.extend(entry)
+    return found
 
 
 def files_dest(src_uri: str) -> str:

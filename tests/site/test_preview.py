@@ -85,7 +85,7 @@ def test_the_banner_is_seen_in_a_browser(preview, page):
     preview.wait_for("problems/summary.json", lambda t: '"errors": 1' in t)
     page.goto(preview.base)
     banner = page.locator(".culture-preview-banner")
-    assert banner.is_visible()
+    banner.wait_for(state="visible")  # filled once the counts have arrived
     assert "1 个错误" in banner.inner_text()
     banner.get_by_role("link").click()
     page.wait_for_url("**/problems/")
