@@ -99,6 +99,36 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 THEME_BYTECODE = MemoryBytecodeCache()
 
 
+class SharedBlocks:
+    """Theme blocks that are the same on many pages, rendered once per build.
+
+    Material's nav and tabs depend on the page only through its place in the nav and
+    its table of contents: a generated item page has neither (it is not in the nav, and
+    its body is one HTML block), so they differ only by where the page is (links are
+    relative to its folder) and by what its front matter hides. Made anew every build
+    (`on_env`), so a changed nav is never served from here."""
+
+    def __init__(self) -> None:
+        self._html: dict[tuple[object, ...], str] = {}
+
+    def key(self, block: str, page: Page | None) -> tuple[object, ...] | None:
+        if not isinstance(page, GeneratedPage) or page.toc or page.url is None:
+            return None
+        hide = page.meta.get("hide") if page.meta else None
+        folder = page.url.rstrip("/").rpartition("/")[0]
+        return (block, folder, repr(hide))
+
+    def has(self, key: tuple[object, ...]) -> bool:
+        return key in self._html
+
+    def get(self, key: tuple[object, ...]) -> str:
+        return self._html[key]
+
+    def put(self, key: tuple[object, ...], html: str) -> str:
+        self._html[key] = html
+        return html
+
+
 class _SkipDirtyWarning(logging.Filter):
     """MkDocs warns that a dirty build may leave stale navigation; ours decides what is
     current itself (nav pages are always rendered), and in strict mode that warning

@@ -260,6 +260,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         env.bytecode_cache = incremental.THEME_BYTECODE
+        env.globals["culture_blocks"] = incremental.SharedBlocks()
         return env
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
