@@ -257,7 +257,8 @@ def _hall_alone(hall: Hall) -> tuple[Any, ...]:
     return (copyreg.__newobj__, (Hall,), state)
 
 
-Entry = tuple[str, LoadedFile, dict[str, markdown.TextFacts]]
+# (digest, record, the facts of each of its texts in the order of `texts()`)
+Entry = tuple[str, LoadedFile, list[markdown.TextFacts | None]]
 
 
 class DiskCache:
@@ -292,8 +293,9 @@ class DiskCache:
         entry = entries.get(rel)
         if entry is None or entry[0] != digest:
             return None
-        for text, found in entry[2].items():
-            markdown.remember(text, found)
+        for text, found in zip(entry[1].texts(), entry[2], strict=False):
+            if found is not None:
+                markdown.remember(text, found)
         return entry[1]
 
     def _read(self, bucket: str) -> dict[str, Entry]:
@@ -326,7 +328,7 @@ class DiskCache:
             and len(entry) == 3
             and isinstance(entry[0], str)
             and isinstance(entry[1], LoadedFile)
-            and isinstance(entry[2], dict)
+            and isinstance(entry[2], list)
         }
 
     def save(self, used: dict[str, LoadedFile]) -> None:
@@ -403,13 +405,9 @@ class DiskCache:
         return present
 
 
-def _facts(loaded: LoadedFile) -> dict[str, markdown.TextFacts]:
-    found = {}
-    for text in loaded.texts():
-        facts = markdown.known_facts(text)
-        if facts is not None:
-            found[text] = facts
-    return found
+def _facts(loaded: LoadedFile) -> list[markdown.TextFacts | None]:
+    # By position, not keyed by text: pickling a text would leave a UTF-8 copy in it.
+    return [markdown.known_facts(text) for text in loaded.texts()]
 
 
 def _ignore_in_git(folder: Path) -> None:
