@@ -250,24 +250,31 @@ class HtmlCache:
     def __init__(self, cache: Path) -> None:
         self.folder = cache / _HTML
         self.used: set[str] = set()
+        self._folders: set[Path] = set()
 
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"
 
     def attach(self, file: GeneratedFile, site: Path) -> bool:
-        """Put the cached HTML for `file` into `site`; True when there was one."""
+        """Put the cached HTML for `file` into `site` (a new, empty folder that this
+        build made: nothing in it is a link it did not make); True when there was one."""
         entry = self._entry(file.key)
-        if not entry.is_file():
+        if not output.is_safe(file.dest_uri):
             return False
-        try:
-            dest = output.target(site, file.dest_uri)
-        except output.UnsafePath:
-            return False
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.unlink(missing_ok=True)
+        dest = site / file.dest_uri
+        if dest.parent not in self._folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(dest.parent)
         try:
             os.link(entry, dest)
+        except FileNotFoundError:
+            return False  # not cached
+        except FileExistsError:
+            dest.unlink()
+            os.link(entry, dest)
         except OSError:
+            if not entry.is_file():
+                return False
             shutil.copyfile(entry, dest)
         self.used.add(file.key)
         return True

@@ -256,12 +256,18 @@ class _Generator:
         self._problem_stamps = {
             path: repr([_problem_view(d) for d in ds]) for path, ds in self.problems.items()
         }
+        self._changed: set[str] = set()
+        self._keep = False
+
+    def _start(self) -> None:
+        """Decide, once, what of the previous generation may be kept (see `begin`)."""
+        corpus = self.corpus
         shared_files = sorted(
             {u.origin.path for u in corpus.units.values()}
             | {t.origin.path for t in corpus.themes.values()}
         )
         self.made.shared = self._hash(
-            template_stamp(self.env), repr(options), [self.stamp(f) for f in shared_files]
+            template_stamp(self.env), repr(self.options), [self.stamp(f) for f in shared_files]
         )
         self.made.shape = self.shape()
         # Pages are taken as they were without making their context only when what
@@ -450,8 +456,11 @@ class _Generator:
         index = self.index
         parts: list[str] = [ids(index.stories), ids(index.craftsmen), ids(index.collections)]
         for taxonomy in TAXONOMIES:
+            # A term's own items; what rolls up into it follows from the terms' tree
+            # (in `repr(term)`) and the listings' order above.
+            groups = index.groups[taxonomy.name]
             for key, term in index.terms[taxonomy.name].items():
-                parts += [repr(term), ids(index.members(taxonomy, key))]
+                parts += [repr(term), ids(groups.get(key, []))]
         for key in sorted(index.backlinks):
             parts += [key, ids(index.backlinks[key])]
         for hall in self.corpus.halls.values():
@@ -606,6 +615,7 @@ class _Generator:
 
     # -- pages -----------------------------------------------------------------------------
     def generate(self) -> Generation:
+        self._start()
         self.home()
         self.stories()
         self.taxonomies()
