@@ -129,6 +129,10 @@ class FileCache:
         looked = time.time_ns()
         stamp = _stamp(file)
         known = self.known.get(rel)
+        if known is None and stamp is not None:
+            known = self.disk.known(rel, stamp)  # kept by another process, same stat
+            if known is not None:
+                self.known[rel] = known
         if known is not None and stamp is not None and known.stamp == stamp:
             self.used[rel] = known.loaded
             return known.loaded
@@ -156,7 +160,7 @@ class FileCache:
 
     def save(self) -> None:
         """Write what the last run used to the project's cache folder."""
-        self.disk.save(self.used)
+        self.disk.save({rel: (loaded, self.known[rel].stamp) for rel, loaded in self.used.items()})
 
 
 # Projects loaded in this process, most recent last; a test suite loads hundreds.
@@ -257,22 +261,25 @@ def _hall_alone(hall: Hall) -> tuple[Any, ...]:
     return (copyreg.__newobj__, (Hall,), state)
 
 
-# (digest, record, the facts of each of its texts in the order of `texts()`)
-Entry = tuple[str, LoadedFile, list[markdown.TextFacts | None]]
+# (digest, record, the facts of each of its texts in the order of `texts()`, the file's
+# stat when it was read, None when too recent to be trusted)
+Entry = tuple[str, LoadedFile, list[markdown.TextFacts | None], Stamp | None]
 
 
 class DiskCache:
-    """The project's `.cache/parsed/`: one pickle per bucket of paths, each holding
-    `{path: (digest, LoadedFile, facts of its texts)}` of the last run. A file that cannot
-    be read, is not ours or is damaged is ignored (and rewritten); a write goes to a
-    temporary file renamed into place, so a reader never sees half of one."""
+    """The project's `.cache/parsed/`: one pickle per bucket of paths, each holding the
+    `{path: Entry}` of the last run. A record is found by the file's content hash, or by
+    its stat when that is the one it had when it was read (as in this process). A bucket
+    that cannot be read, is not ours or is damaged is ignored (and rewritten); a write goes
+    to a temporary file renamed into place, so a reader never sees half of one."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.folder = root / ".cache" / "parsed"
         self.version = version_key()
         self.read: dict[str, dict[str, Entry]] = {}  # bucket → its entries, as read
-        self.written: dict[str, dict[str, LoadedFile]] = {}  # bucket → what this process wrote
+        # bucket → the records and stats this process wrote to it
+        self.written: dict[str, dict[str, tuple[LoadedFile, Stamp | None]]] = {}
 
     def _usable(self) -> bool:
         """The folder is where it should be: not a symlink leading elsewhere."""
@@ -285,14 +292,29 @@ class DiskCache:
     def _path(self, bucket: str) -> Path:
         return self.folder / f"{self.version}-{bucket}.pickle"
 
-    def get(self, rel: str, digest: str) -> LoadedFile | None:
+    def _entry(self, rel: str) -> Entry | None:
         bucket = _bucket(rel)
         entries = self.read.get(bucket)
         if entries is None:
             entries = self.read[bucket] = self._read(bucket)
-        entry = entries.get(rel)
+        return entries.get(rel)
+
+    def known(self, rel: str, stamp: Stamp) -> _Known | None:
+        """The record of a file whose stat is the one it had when it was read."""
+        entry = self._entry(rel)
+        if entry is None or entry[3] != stamp:
+            return None
+        return _Known(stamp, self._take(entry))
+
+    def get(self, rel: str, digest: str) -> LoadedFile | None:
+        """The record of a file with these bytes."""
+        entry = self._entry(rel)
         if entry is None or entry[0] != digest:
             return None
+        return self._take(entry)
+
+    @staticmethod
+    def _take(entry: Entry) -> LoadedFile:
         for text, found in zip(entry[1].texts(), entry[2], strict=False):
             if found is not None:
                 markdown.remember(text, found)
@@ -325,19 +347,20 @@ class DiskCache:
             for rel, entry in data[2].items()
             if isinstance(rel, str)
             and isinstance(entry, tuple)
-            and len(entry) == 3
+            and len(entry) == 4
             and isinstance(entry[0], str)
             and isinstance(entry[1], LoadedFile)
             and isinstance(entry[2], list)
+            and (entry[3] is None or _is_stamp(entry[3]))
         }
 
-    def save(self, used: dict[str, LoadedFile]) -> None:
+    def save(self, used: dict[str, tuple[LoadedFile, Stamp | None]]) -> None:
         """Keep exactly what this run used: buckets that differ are rewritten, buckets
         and versions nobody uses any more are removed. Never fails the run."""
-        wanted: dict[str, dict[str, LoadedFile]] = {}
-        for rel, loaded in used.items():
+        wanted: dict[str, dict[str, tuple[LoadedFile, Stamp | None]]] = {}
+        for rel, (loaded, stamp) in used.items():
             if loaded.digest is not None:
-                wanted.setdefault(_bucket(rel), {})[rel] = loaded
+                wanted.setdefault(_bucket(rel), {})[rel] = (loaded, stamp)
         if not self._usable():  # never create folders where a symlink points
             return
         try:
@@ -350,24 +373,27 @@ class DiskCache:
                 if bucket in present and self._unchanged(bucket, entries):
                     continue
                 kept = {
-                    rel: (loaded.digest or "", loaded, _facts(loaded))
-                    for rel, loaded in entries.items()
+                    rel: (loaded.digest or "", loaded, _facts(loaded), stamp)
+                    for rel, (loaded, stamp) in entries.items()
                 }
                 self._write(bucket, kept)
                 self.written[bucket] = dict(entries)
         except OSError:
             return
 
-    def _unchanged(self, bucket: str, entries: dict[str, LoadedFile]) -> bool:
-        """Whether the bucket file holds these very records (as this process wrote or
-        read it): a record is replaced, never changed, when its file changes."""
+    def _unchanged(self, bucket: str, entries: dict[str, tuple[LoadedFile, Stamp | None]]) -> bool:
+        """Whether the bucket file holds these very records and stats (as this process
+        wrote or read it): a record is replaced, never changed, when its file changes."""
         before = self.written.get(bucket)
         if before is None and bucket in self.read:
-            before = {rel: entry[1] for rel, entry in self.read[bucket].items()}
+            before = {rel: (entry[1], entry[3]) for rel, entry in self.read[bucket].items()}
         return (
             before is not None
             and before.keys() == entries.keys()
-            and all(before[rel] is loaded for rel, loaded in entries.items())
+            and all(
+                before[rel][0] is loaded and before[rel][1] == stamp
+                for rel, (loaded, stamp) in entries.items()
+            )
         )
 
     def _write(self, bucket: str, entries: dict[str, Entry]) -> None:
@@ -403,6 +429,10 @@ class DiskCache:
                 with suppress(OSError):
                     os.unlink(entry.path)
         return present
+
+
+def _is_stamp(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 5 and all(type(v) is int for v in value)
 
 
 def _facts(loaded: LoadedFile) -> list[markdown.TextFacts | None]:

@@ -15,6 +15,8 @@ document then says what it could read (`repaired`) and what it left out (`skippe
 
 from __future__ import annotations
 
+import io
+import pickle
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -76,6 +78,24 @@ class SourceMap:
     # Characters the tolerant pass inserted: line → columns (0-based, in the repaired
     # text), so that positions are still counted in the file as written.
     inserted: dict[int, list[int]] = field(default_factory=dict)
+    # `values` and `keys` as kept in the loader's cache, until a position is asked for.
+    _packed: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # For the loader's cache: the positions travel as one string, unpacked only when
+        # one is asked for (few items of a run report anything; a story has 40 positions).
+        packed = self._packed
+        if packed is None:
+            packed = pickle.dumps((self.values, self.keys), protocol=pickle.HIGHEST_PROTOCOL)
+        return (packed_source_map, (self.line_offset, packed, self.inserted))
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for a map from the cache, whose `values` and `keys` are not unpacked yet.
+        if name not in ("values", "keys") or self._packed is None:
+            raise AttributeError(name)
+        self.values, self.keys = _PlainData(io.BytesIO(self._packed)).load()
+        self._packed = None
+        return getattr(self, name)
 
     def value(self, path: FieldPath) -> Position | None:
         mark = self.values.get(path)
@@ -93,6 +113,20 @@ class SourceMap:
         if self.inserted and line in self.inserted:
             column -= sum(1 for at in self.inserted[line] if at < column)
         return Position(line + 1 + self.line_offset, column + 1)
+
+
+def packed_source_map(line_offset: int, packed: bytes, inserted: dict[int, list[int]]) -> SourceMap:
+    """A source map from the loader's cache, its positions still packed."""
+    found = object.__new__(SourceMap)
+    found.line_offset, found.inserted, found._packed = line_offset, inserted, packed
+    return found
+
+
+class _PlainData(pickle.Unpickler):
+    """Tuples, dicts, numbers and strings: nothing that names a class or a function."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} in a source map")
 
 
 @dataclass(slots=True)

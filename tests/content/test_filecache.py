@@ -195,6 +195,30 @@ def test_a_new_process_parses_nothing_that_did_not_change(project):
     assert _cache(project).parses == 1
 
 
+def test_a_new_process_trusts_an_old_stat_and_only_that(project, monkeypatch):
+    monkeypatch.setattr(filecache, "_RACY_NS", 0)  # as if every file were old
+    pipeline.run(project)
+    _new_process()
+    pipeline.run(project)
+    assert (_cache(project).reads, _cache(project).parses) == (0, 0)
+    path = project / STORY
+    st = path.stat()
+    _edit(project, STORY, "1958-07", "1959-07")  # same size, mtime put back
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    _new_process()
+    found = pipeline.run(project).corpus.stories["first-shovel"]
+    assert (_cache(project).reads, _cache(project).parses) == (1, 1)
+    assert str(found.date) == "1959-07"
+
+
+def test_a_recent_stat_is_not_trusted_by_a_new_process_either(project):
+    pipeline.run(project)
+    _new_process()
+    pipeline.run(project)
+    assert _cache(project).reads == len(_cache(project).used)
+    assert _cache(project).parses == 0
+
+
 def test_what_the_checks_found_in_a_text_is_kept_too(project, monkeypatch):
     _edit(project, STORY, "那年七月", "那年<b>七月</b>")
     assert "E-BODY-HTML" in _codes(pipeline.run(project), STORY)
