@@ -480,6 +480,16 @@ class TextFacts:
     too_deep: Nesting | None
     plain_text: str | None = None  # filled in when first asked for
 
+    @property
+    def quiet(self) -> bool:
+        """Nothing here for the body check to report (most texts: asked first)."""
+        return (
+            not self.raw_html
+            and not self.controls
+            and self.too_deep is None
+            and all(link.problem is None for link in self.links)
+        )
+
 
 # Facts of the texts asked about in this run and in the one before: a text no run has
 # asked about since (an old version of an edited story) is forgotten.

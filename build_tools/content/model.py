@@ -113,6 +113,7 @@ class Model(BaseModel):
         coerce_numbers_to_str=True,
         str_strip_whitespace=True,
         validate_default=False,
+        defer_build=True,
     )
 
 
