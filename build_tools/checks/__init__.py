@@ -20,6 +20,7 @@ from build_tools.checks import (
     units,
 )
 from build_tools.config import Settings
+from build_tools.content import markdown
 from build_tools.content.corpus import Corpus
 from build_tools.diagnostics import Diagnostic
 
@@ -42,6 +43,7 @@ CHECKS: list[Check] = [
 
 def run_checks(corpus: Corpus, settings: Settings) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for check in CHECKS:
-        found.extend(check(corpus, settings))
+    with markdown.checking():  # what the checks parse, the site will not parse again
+        for check in CHECKS:
+            found.extend(check(corpus, settings))
     return found

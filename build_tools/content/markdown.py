@@ -23,7 +23,8 @@ import html
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, cached_property
@@ -42,7 +43,7 @@ NESTING_LIMIT = 20
 # paragraph inside: deep enough that nothing within NESTING_LIMIT is cut, shallow enough
 # that its recursive block parser stays far from Python's recursion limit.
 _MAX_NESTING = 2 * NESTING_LIMIT + 4
-# Parses kept from earlier runs (see `parse`); those of the current run are all kept.
+# Parses kept once the site has asked for them (see `parse`).
 _CACHE_SIZE = 2048
 # Parses a hostile text may cost at most, on top of the first (see `parse`).
 _REPARSES = 3
@@ -452,20 +453,37 @@ def _plain_text(tokens: list[Token]) -> str:
 
 # -- what is kept, and for how long ---------------------------------------------------------
 
-# A parse is large (its tokens, some 16 KB a story): every parse made in this run is kept
-# until the next run begins (`new_run`), so that the check and the site of one build share
-# it whatever the size of the corpus; of earlier runs the last _CACHE_SIZE are kept.
-_docs: dict[str, MarkdownDoc] = {}
-_earlier: OrderedDict[str, MarkdownDoc] = OrderedDict()
+# A parse is large (its tokens, some 16 KB a story). Parses made while the checks run
+# (`checking`) are kept until the site asks for them, however many texts that is, so that
+# the check and the site of one build share one parse; once asked for, a parse is done
+# with (each body is rendered once) and only the last _CACHE_SIZE are kept.
+_for_site: dict[str, MarkdownDoc] = {}
+_recent: OrderedDict[str, MarkdownDoc] = OrderedDict()
+_checking = False
 
 
 def parse(markdown: str) -> MarkdownDoc:
-    """The one parse of a Markdown text (kept per text, see above)."""
-    doc = _docs.get(markdown)
-    if doc is None:
-        doc = _earlier.pop(markdown, None) or _parse(markdown)
-        _docs[markdown] = doc
+    """The one parse of a Markdown text (kept, see above)."""
+    if _checking:
+        doc = _for_site.get(markdown) or _recent.get(markdown) or _parse(markdown)
+        _for_site[markdown] = doc
+        return doc
+    doc = _for_site.pop(markdown, None) or _recent.pop(markdown, None) or _parse(markdown)
+    _recent[markdown] = doc
+    if len(_recent) > _CACHE_SIZE:
+        _recent.popitem(last=False)
     return doc
+
+
+@contextmanager
+def checking() -> Iterator[None]:
+    """The checks are running: what they parse is kept for the site (see above)."""
+    global _checking
+    before, _checking = _checking, True
+    try:
+        yield
+    finally:
+        _checking = before
 
 
 @dataclass(slots=True)
@@ -498,19 +516,17 @@ _facts_before: dict[str, TextFacts] = {}
 
 
 def new_run() -> None:
-    """A new corpus is being loaded: what the last run parsed may now be evicted."""
+    """A new corpus is being loaded: parses the last run's site did not ask for are
+    dropped, facts of texts it did not ask about are forgotten at the next one."""
     global _facts, _facts_before
-    _earlier.update(_docs)
-    _docs.clear()
-    while len(_earlier) > _CACHE_SIZE:
-        _earlier.popitem(last=False)
+    _for_site.clear()
     _facts_before, _facts = _facts, {}
 
 
 def forget() -> None:
     """Drop every parse and every fact kept (for tests that time or bound a parse)."""
-    _docs.clear()
-    _earlier.clear()
+    _for_site.clear()
+    _recent.clear()
     _facts.clear()
     _facts_before.clear()
 
@@ -541,10 +557,11 @@ def _find_facts(markdown: str) -> TextFacts:
     if sum(map(markdown.count, _LAYER_CHARS)) > NESTING_LIMIT:
         found = parse(markdown).nesting
         deep = found if found.depth > NESTING_LIMIT else None
+    doc = parse
     return TextFacts(
-        raw_html=parse(markdown).raw_html if "<" in markdown else [],
-        images=parse(markdown).images if "![" in markdown else [],
-        links=parse(markdown).links if wants_links else [],
+        raw_html=doc(markdown).raw_html if "<" in markdown else [],
+        images=doc(markdown).images if "![" in markdown else [],
+        links=doc(markdown).links if wants_links else [],
         controls=_control_characters(markdown),
         too_deep=deep,
     )

@@ -425,3 +425,23 @@ def test_count_characters_counts_what_it_did_one_character_at_a_time():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
         assert count_characters(text) == one_by_one(text), text
     assert count_characters("第一锹土，挖下去。 A-3") == 9
+
+
+def test_what_the_checks_parse_the_site_does_not_parse_again(monkeypatch):
+    md.forget()
+    parsed: list[str] = []
+    real = md._parse
+    monkeypatch.setattr(md, "_parse", lambda text: parsed.append(text) or real(text))
+    monkeypatch.setattr(md, "_CACHE_SIZE", 3)
+    texts = [f"第{i}段 ![图{i}](a{i}.png)" for i in range(10)]
+    with md.checking():  # more texts than the cache holds: all kept for the site
+        assert all(md.images(text) for text in texts)
+    assert all(parse(text).images for text in texts)  # the site
+    assert len(parsed) == 10
+    assert all(parse(text) for text in texts)  # done with: only the last 3 kept
+    assert len(parsed) == 20
+    with md.checking():
+        parse("一段没人渲染的文字")
+    md.new_run()  # a parse the site never asked for does not outlive its run
+    parse("一段没人渲染的文字")
+    assert len(parsed) == 22
