@@ -26,7 +26,6 @@ import contextlib
 import json
 import logging
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -79,7 +78,6 @@ class _Kept:
     files: dict[str, tuple[str, GeneratedFile]] = field(default_factory=dict)
     site_dir: str = ""
     site_key: str = ""
-    index_thread: threading.Thread | None = None
 
 
 class CulturePlugin(BasePlugin[CultureConfig]):
@@ -195,7 +193,9 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             # when forked after generate_pages).
             cache.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
-            self.indexer = search.BackgroundIndexer(self.site_index, work)
+            self.indexer = search.BackgroundIndexer(
+                self.site_index, work, cache_dir=cache / "search"
+            )
         plans: list[batch.BookletPlan] = []
         if self.config.booklets and self.options.audience.is_production:
             plans = batch.plan(corpus, self.options.audience)
@@ -417,26 +417,29 @@ class CulturePlugin(BasePlugin[CultureConfig]):
 
     def _index_after_reload(self, site: Path) -> None:
         """The preview's search index, made after this build has returned (the browser
-        reloads at once); a newer build stops an index still being made."""
+        reloads at once) from the last one (only changed records are indexed again); a
+        newer build stops an index still being made. Until then the site has the last
+        index (search may lag a moment behind the pages)."""
         assert self.checked is not None and self.site_index is not None
-        kept = self._state()
         if self.indexer is not None:
             self.indexer.close()
+            self.indexer = None
         cache = Path(self.checked.project.root) / self.config.cache_dir
         cache.mkdir(parents=True, exist_ok=True)
+        if not (site / search.PARTS_FILE).is_file():
+            search.install_last(cache / "search", self.site_index.audience, site)
+        search.write_entities(site, self.site_index)
         work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
-        index = self.site_index
-        indexer = self.indexer = search.BackgroundIndexer(index, work)
+        indexer = self.indexer = search.BackgroundIndexer(
+            self.site_index, work, cache_dir=cache / "search"
+        )
+        made = indexer.finish_later(site)
 
-        def finish() -> None:
-            try:
-                search.write_entities(site, index)
-                indexer.finish(site)
-            except Exception as exc:  # the preview goes on; the terminal says why
-                log.warning(f"预览的搜索索引没有更新：{exc}")
+        def report(future: Any) -> None:
+            if not future.cancelled() and future.exception() is not None:
+                log.warning(f"预览的搜索索引没有更新：{future.exception()}")
 
-        kept.index_thread = threading.Thread(target=finish, name="culture-search", daemon=True)
-        kept.index_thread.start()
+        made.add_done_callback(report)
 
 
 def _nav_paths(nav: object) -> set[str]:
