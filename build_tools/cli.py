@@ -7,6 +7,7 @@ run (bad arguments, internal failure). Never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -137,9 +138,20 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    checked = pipeline.run(Path.cwd())
+    # What is loaded now lives until the build ends. Frozen, the collector no longer
+    # walks the corpus again and again while the pages are made (and forked children do
+    # not copy the pages it would touch).
+    gc.freeze()
+    try:
+        return _build(args, checked)
+    finally:
+        gc.unfreeze()
+
+
+def _build(args: argparse.Namespace, checked: pipeline.Checked) -> int:
     from build_tools.site.build import BuildFailed, build_site
 
-    checked = pipeline.run(Path.cwd())
     if checked.errors:
         print(report.format_text(checked.errors))
         print(

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
-from build_tools.content.markdown import parse
+from build_tools.content.markdown import images as images_of
 from build_tools.content.media import MediaRef
 from build_tools.content.model import (
     PANEL_KIND_LABELS,
@@ -483,7 +483,7 @@ class _Generator:
         it depends on the item's file and on each image file's size and time."""
         srcs = [i.src for i in images if i is not None]
         if text:
-            srcs += [found.text for found in parse(text).images]
+            srcs += [found.text for found in images_of(text)]
         stamps: list[object] = []
         for src in srcs:
             ref = self.corpus.media(item.origin.path, src)
