@@ -37,4 +37,6 @@ def is_safe(relative: str) -> bool:
     if not relative or "\x00" in relative or "\\" in relative or os.path.isabs(relative):
         return False
     normal = os.path.normpath(relative)
-    return normal != ".." and not normal.startswith("../") and not os.path.isabs(normal)
+    if normal in (".", "..") or normal.startswith("../"):
+        return False  # the folder itself, or above it
+    return not os.path.isabs(normal)

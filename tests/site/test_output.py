@@ -21,6 +21,37 @@ def test_a_path_leaving_the_folder_is_refused(tmp_path, relative):
         output.target(tmp_path, relative)
 
 
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "../x/index.html",
+        "a/../../x",
+        "/etc/passwd",
+        "stories\\..\\x",
+        "a\x00b",
+        "",
+        "..",
+        "a/b/../../..",
+        "stories/a/index.md",
+        "a/./b",
+        "a/../b",
+        "./x",
+        "x/..",
+        "stories/../../etc/index.md",
+        "//x",
+        "a//b",
+    ],
+)
+def test_is_safe_judges_a_path_as_target_does_in_a_plain_folder(tmp_path, relative):
+    """`is_safe` looks at the path alone (a page path, before any folder exists)."""
+    try:
+        output.target(tmp_path, relative)
+        expected = True
+    except output.UnsafePath:
+        expected = False
+    assert output.is_safe(relative) is expected
+
+
 def test_a_symlinked_subfolder_pointing_out_is_refused(tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "elsewhere").mkdir()
