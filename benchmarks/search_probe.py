@@ -17,6 +17,7 @@ import gzip as gzip_module
 import http.server
 import random
 import re
+import shutil
 import statistics
 import threading
 import time
@@ -200,3 +201,177 @@ def measure(site: Path, queries: list[Query], *, gzip: bool, cold: int = 5) -> F
 
 def summary(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} / {max(values):.0f}" if values else "–"
+
+
+# -- the indexer alone, cold and warm, and the index in the browser -------------------------
+#
+#   python benchmarks/search_probe.py index PROJECT OUT [--part-words N] [--changed 1 30]
+#   python benchmarks/search_probe.py browser PROJECT BASE_SITE OUT/site-*
+#
+# `index` loads the corpus once and runs the background indexer as a build would, with
+# a cache in OUT: cold (empty cache, a fold), warm with nothing changed, then warm after
+# N story bodies changed (each N on top of the last, as edits accumulate); it prints the
+# indexer's own timings and the peak memory of its processes, and keeps each site's index
+# in OUT/site-<step>. `browser` serves each of those indexes with the pages, assets and
+# entity index of BASE_SITE (a site `culture build` made of PROJECT) and measures the
+# first query and the quality as `make bench` does.
+
+
+def _tree_rss_kb(pid: int) -> tuple[int, int]:
+    """(all processes, the largest) of `pid` and its descendants, in KB."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    sizes, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        sizes += [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")]
+    return sum(sizes), max(sizes, default=0)
+
+
+@dataclass
+class IndexRun:
+    step: str
+    how: str
+    indexed: int
+    seconds: float  # the indexer started → installed in the site
+    install: float  # of which the install into the site (in the parent)
+    laps: dict[str, float]
+    peak_total_mb: float  # the child and its Pagefind together
+    peak_largest_mb: float
+    parts: int
+    superseded: int
+
+
+def index_runs(root: Path, out: Path, changed: list[int]) -> list[IndexRun]:
+    from build_tools import pipeline
+    from build_tools.content.audience import Audience
+    from build_tools.content.model import Body
+    from build_tools.site.relations import SiteIndex
+    from build_tools.site.search import BackgroundIndexer, pagefind
+
+    corpus = pipeline.load(root).corpus
+    index = SiteIndex.build(corpus, Audience.PRODUCTION)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    runs: list[IndexRun] = []
+
+    def run(step: str) -> None:
+        started = time.perf_counter()
+        indexer = BackgroundIndexer(index, out / "work", cache_dir=out / "cache")
+        pid = indexer._process.pid
+        assert pid is not None
+        peak = [0, 0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                total, largest = _tree_rss_kb(pid)
+                peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
+                time.sleep(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        built = indexer._receive()
+        done.set()
+        installing = time.perf_counter()
+        site = out / f"site-{step}"
+        pagefind.install(built.bundles, site, built.superseded, keep=built.kept)
+        finished = time.perf_counter()
+        indexer.close()
+        runs.append(
+            IndexRun(
+                step,
+                built.how,
+                built.indexed,
+                finished - started,
+                finished - installing,
+                built.seconds,
+                peak[0] / 1024,
+                peak[1] / 1024,
+                len(built.bundles),
+                len(built.superseded),
+            )
+        )
+        print(runs[-1], flush=True)
+
+    run("cold")
+    run("warm")
+    stories = list(index.stories)
+    edited = 0
+    for count in changed:
+        for story in stories[edited:count]:
+            body = story.body.markdown + "\n\n这一段是后来补写的。\n"
+            story.attach(story.id, story.origin, Body(body, story.body.line))
+        edited = max(edited, count)
+        run(str(count))
+    return runs
+
+
+def browse(root: Path, base_site: Path, sites: list[Path]) -> None:
+    """First query (fresh browser, median/max of 5 names) and P@1 for each index."""
+    queries = reader_queries(root, names=10, phrases=30)
+    assets = Path(__file__).resolve().parent.parent / "build_tools" / "site" / "assets"
+    for site in sites:
+        served = site.with_name(site.name + "-served")
+        shutil.rmtree(served, ignore_errors=True)
+        served.mkdir()
+        shutil.copy(base_site / "index.html", served / "index.html")
+        shutil.copytree(base_site / "assets", served / "assets")
+        for asset in assets.glob("search*.js"):  # this code's, not the base build's
+            shutil.copy(asset, served / "assets" / "culture" / asset.name)
+        shutil.copytree(
+            base_site / "search", served / "search", ignore=shutil.ignore_patterns("parts.json")
+        )
+        for part in site.glob("pagefind*"):
+            (served / part.name).symlink_to(part.resolve())
+        shutil.copy(site / "search" / "parts.json", served / "search" / "parts.json")
+        figures = measure(served, queries, gzip=False)
+        print(
+            f"{site.name}: first query {summary(figures.first_kb)} KB, later {summary(figures.later_kb)} KB, "
+            f"P@1 names {figures.p_at_1('name'):.2f} phrases {figures.p_at_1('phrase'):.2f}, "
+            f"top5 phrases {figures.in_top5('phrase'):.2f}",
+            flush=True,
+        )
+        shutil.rmtree(served)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    parser = argparse.ArgumentParser(description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    index = commands.add_parser("index")
+    index.add_argument("project", type=Path)
+    index.add_argument("out", type=Path)
+    index.add_argument("--part-words", type=int)
+    index.add_argument("--changed", type=int, nargs="*", default=[1, 30])
+    browser = commands.add_parser("browser")
+    browser.add_argument("project", type=Path)
+    browser.add_argument("base_site", type=Path)
+    browser.add_argument("sites", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "index":
+        if args.part_words:
+            from build_tools.site.search import pagefind
+
+            pagefind.PART_WORDS = args.part_words
+        index_runs(args.project, args.out, args.changed)
+    else:
+        browse(args.project, args.base_site, args.sites)
+
+
+if __name__ == "__main__":
+    main()

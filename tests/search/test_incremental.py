@@ -292,3 +292,20 @@ def test_close_before_the_index_is_ready_cancels_the_install(corpus, tmp_path, m
     assert future.cancelled()
     assert not (tmp_path / "site" / "search/parts.json").exists()
     assert not (tmp_path / "work").exists()
+
+
+def test_a_site_with_nothing_to_index_gets_its_first_record_as_a_delta(corpus, tmp_path):
+    for item in [
+        *corpus.stories.values(),
+        *corpus.craftsmen.values(),
+        *corpus.collections.values(),
+    ]:
+        item.status = "draft"
+    corpus.halls.clear()  # halls have no status: always shown
+    built, site = _build(corpus, tmp_path, "site-1")
+    assert built.how == "fold" and _parts(site) == {"parts": 0, "superseded": []}
+    corpus.stories["night-shift"].status = "published"
+    built, site = _build(corpus, tmp_path, "site-2")
+    assert built.how == "delta" and _parts(site)["parts"] == 1
+    assert (site / "pagefind/pagefind.js").is_file(), "the delta is the first part: its script"
+    assert list(_shown(site)) == ["stories/night-shift/"]

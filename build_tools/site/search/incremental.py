@@ -36,7 +36,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from hashlib import blake2b
 from importlib.metadata import version
@@ -50,11 +50,11 @@ from build_tools.site.search.records import Record, records, refusal, write_reco
 
 # Raised whenever what is cached can no longer be read the way this code reads it.
 FORMAT = 1
-# Measured at 10k stories (benchmarks/RESULTS.md): a delta costs a first query its
-# metadata and, per query term, one index chunk that grows with the delta up to
-# Pagefind's chunk size (25–55 KB at ~20,000 entries). Up to ~30 stories the delta adds
-# under 10 KB; past that the first query would leave its 300 KB budget.
-DELTA_WORDS = 30_000
+# Words the delta may hold (~15 stories). It costs a first query its metadata and, per
+# query term, an index chunk that grows with it up to Pagefind's chunk size (~40 KB).
+# Measured at 10k stories, first query median / max with one main part: no delta
+# 277 / 285 KB, 1 story 282 / 290, 15 stories 288 / 296, 30 stories 296 / 304.
+DELTA_WORDS = 15_000
 # Superseded page ids travel in parts.json (~14 bytes each) with every first query.
 DELTA_SUPERSEDED = 300
 _STATE = "state.json"
@@ -169,7 +169,8 @@ def cache_format() -> str:
 
 def fingerprint(record: Record) -> str:
     """A digest of everything a record says (as `records` made it)."""
-    return blake2b(repr(astuple(record)).encode(), digest_size=16).hexdigest()
+    said = (record.url, record.type, record.title, record.date, record.text)
+    return blake2b(repr((*said, record.filters, record.keys)).encode(), digest_size=16).hexdigest()
 
 
 def _body_digest(markdown: str) -> str:
@@ -272,6 +273,7 @@ class IndexCache:
         """Pagefind on the records written in `work_dir`, into a new folder of the cache."""
         folder = f"{kind}-{time.time_ns():x}"
         staged = self.root / f".{folder}"
+        staged.mkdir()  # a site with nothing to index yet has a main of no parts
         pagefind.index_parts(work_dir, staged, parts)
         timer.lap("pagefind")
         if kind == "delta":  # one part: the folder itself

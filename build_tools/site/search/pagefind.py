@@ -35,10 +35,15 @@ PARTS_FILE = "search/parts.json"
 # The records are already split into bigrams: "und" (no language) keeps Pagefind from
 # segmenting them again as Chinese or stemming them as English.
 LANGUAGE = "und"
-# Words (bigrams) per Pagefind run. Measured, 9.7 million words (10,275 records of the
-# 10k benchmark) took 3.1 GB. Parts are filled one after the other, so the last part is
-# the small one: every part costs the browser its own chunk for each query term.
-PART_WORDS = 10_000_000
+# Words (bigrams) per Pagefind run: what bounds the build's memory. Measured on the 10k
+# benchmark (10,275 records, 9.7 million words): one part 3.1 GB (the whole build 3.7 GB),
+# two parts 1.6 GB each (the build 2.3 GB), in the same time. But every part costs the
+# browser its own metadata and one index chunk per query term (~40 KB each, whatever the
+# part's size): a first query 277 / 285 KB with one part, 299 / 316 KB with two (median /
+# max of 5), each later one 99 against 151 KB. Two parts: the 2.5 GB build is the harder
+# limit (see benchmarks/RESULTS.md). Parts are filled one after the other, so the last
+# is the small one.
+PART_WORDS = 5_000_000
 # Pagefind (jemalloc) keeps freed pages for reuse; returning them at once lowers its
 # peak while it builds the index (measured on the 10k records: 3.9 → 3.1 GB).
 _MALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"

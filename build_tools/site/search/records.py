@@ -201,6 +201,11 @@ def record_file(folder: Path, url: str) -> Path | None:
     (no `..` climbing out, no absolute path, no NUL, nothing to normalise away).
     URLs come from ids, and the check refuses bad ids; this writer does not rely on it.
     The test is on the URL alone, so it holds for every part folder."""
+    path = _inside(url)
+    return None if path is None else folder / (path + _SUFFIX)
+
+
+def _inside(url: str) -> str | None:
     path = os.path.normpath(url) if url else "."
     if (
         "\0" in url
@@ -210,7 +215,7 @@ def record_file(folder: Path, url: str) -> Path | None:
         or f"{path}/" != url
     ):
         return None
-    return folder / (path + _SUFFIX)
+    return path
 
 
 def page_url(indexed: str) -> str:
@@ -220,7 +225,7 @@ def page_url(indexed: str) -> str:
 
 def refusal(record: Record) -> str | None:
     """Why `record` cannot be indexed (its URL), in Chinese, or None."""
-    if record_file(Path(), record.url) is not None:
+    if _inside(record.url) is not None:
         return None
     return f"搜索索引没有收录{record.type}「{record.title}」：它的网址 {record.url!r} 不是网站之内的网址"
 
