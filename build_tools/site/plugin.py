@@ -25,8 +25,11 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import multiprocessing
+import os
 import tempfile
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Literal
 
@@ -76,6 +79,7 @@ class _Kept:
     # an unchanged page keeps its File and Page (MkDocs computes a page's URLs anew
     # for every new File, 10k pages: seconds).
     files: dict[str, tuple[str, GeneratedFile]] = field(default_factory=dict)
+    entities: BaseProcess | None = None  # the preview's child writing the entity index
     site_dir: str = ""
     site_key: str = ""
 
@@ -170,6 +174,10 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
+        for kept in self._kept.values():
+            if kept.entities is not None and kept.entities.is_alive():
+                kept.entities.terminate()
+                kept.entities.join()
 
     def _state(self) -> _Kept:
         root = str(Path(self.checked.project.root).resolve()) if self.checked else ""
@@ -428,11 +436,24 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         cache.mkdir(parents=True, exist_ok=True)
         if not (site / search.PARTS_FILE).is_file():
             search.install_last(cache / "search", self.site_index.audience, site)
-        search.write_entities(site, self.site_index)
+        kept = self._state()
+        if kept.entities is not None and kept.entities.is_alive():
+            kept.entities.terminate()  # a newer save: its own names are written next
+            kept.entities.join()
+        # The names (entity index) are written by a child too: 5 s at 10k that the
+        # browser's reload does not wait for.
+        kept.entities = multiprocessing.get_context("fork").Process(
+            target=_write_entities, args=(site, self.site_index), daemon=True
+        )
+        kept.entities.start()
         work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
         indexer = self.indexer = search.BackgroundIndexer(
             self.site_index, work, cache_dir=cache / "search"
         )
+        for pid in (indexer.pid, kept.entities.pid):
+            if pid is not None:
+                with contextlib.suppress(OSError):  # the next save's rebuild comes first
+                    os.setpriority(os.PRIO_PROCESS, pid, _BACKGROUND_NICE)
         made = indexer.finish_later(site)
 
         def report(future: Any) -> None:
@@ -440,6 +461,14 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 log.warning(f"预览的搜索索引没有更新：{future.exception()}")
 
         made.add_done_callback(report)
+
+
+_BACKGROUND_NICE = 10
+
+
+def _write_entities(site: Path, index: SiteIndex) -> None:
+    os.setpgid(0, 0)  # Ctrl-C reaches the server, which stops this child
+    search.write_entities(site, index)
 
 
 def _nav_paths(nav: object) -> set[str]:

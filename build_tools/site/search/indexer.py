@@ -150,6 +150,12 @@ class BackgroundIndexer:
             self, _stop, self._process, self._results, [work_dir, self.output], cache
         )
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (the preview lowers its priority: the editor's next
+        save comes first)."""
+        return self._process.pid
+
     def finish(self, site: Path) -> int:
         """Wait for the index; put its parts into `site` and return their number."""
         try:
