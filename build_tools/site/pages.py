@@ -1028,8 +1028,8 @@ def generate(
     stale: Collection_[str] = (),
     previous: Generation | None = None,
 ) -> Generation:
-    """Every generated page of the site, as `{virtual docs path: Markdown}`, with the
-    fingerprint of each.
+    """Every generated page of the site (`.markdown`: `{virtual docs path: Markdown}`),
+    with what each was made from.
 
     `index` is the site's relations, when the caller has built them already;
     `problems` the diagnostics by file, shown on each item's page (preview only);
@@ -1040,31 +1040,6 @@ def generate(
     return _Generator(
         corpus, options, images, overrides, index, problems, booklets, stale, previous
     ).generate()
-
-
-def generate_pages(
-    corpus: Corpus,
-    options: SiteOptions,
-    images: ImageCatalog,
-    overrides: Path | None = None,
-    index: SiteIndex | None = None,
-    *,
-    problems: Mapping[str, Sequence[Diagnostic]] | None = None,
-    booklets: Mapping[str, str] | None = None,
-    stale: Collection_[str] = (),
-) -> dict[str, str]:
-    """Every generated page of the site, as `{virtual docs path: Markdown}` (see
-    `generate`)."""
-    return generate(
-        corpus,
-        options,
-        images,
-        overrides,
-        index,
-        problems=problems,
-        booklets=booklets,
-        stale=stale,
-    ).markdown
 
 
 def collection_page(

@@ -27,6 +27,7 @@ import json
 import logging
 import multiprocessing
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
@@ -198,12 +199,14 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             # Indexing runs beside MkDocs: a forked process with the corpus, then Pagefind.
             # Forked before the pages are generated: it is a build's long pole, so it starts
             # sooner, and it copies a smaller parent (10k: all processes' peak 3.7 GB, 4.0
-            # when forked after generate_pages).
+            # when forked after the pages are generated).
             cache.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
             self.indexer = search.BackgroundIndexer(
                 self.site_index, work, cache_dir=cache / "search"
             )
+            # MkDocs has cleaned the site folder by now (a dirty build starts empty).
+            self._start_entities(Path(config.site_dir))
         plans: list[batch.BookletPlan] = []
         if self.config.booklets and self.options.audience.is_production:
             plans = batch.plan(corpus, self.options.audience)
@@ -401,7 +404,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             if self.config.search and self.site_index is not None:
                 self._index_after_reload(site)
         elif self.indexer is not None and self.site_index is not None:
-            search.write_entities(site, self.site_index)
+            self._entities_written()
             self.indexer.finish(site)
             self.indexer = None
 
@@ -423,6 +426,28 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 root / self.config.cache_dir, str(self.options.audience), kept.generation
             )
 
+    def _start_entities(self, site: Path) -> None:
+        """The names (entity index) written into `site` by a forked child: 5 s at 10k
+        that neither a build's pages nor the preview's reload wait for."""
+        assert self.site_index is not None
+        kept = self._state()
+        if kept.entities is not None and kept.entities.is_alive():
+            kept.entities.terminate()  # a newer save: its own names are written next
+            kept.entities.join()
+        kept.entities = multiprocessing.get_context("fork").Process(
+            target=_write_entities, args=(site, self.site_index), daemon=True
+        )
+        kept.entities.start()
+
+    def _entities_written(self) -> None:
+        kept = self._state()
+        child, kept.entities = kept.entities, None
+        if child is None:
+            return
+        child.join()
+        if child.exitcode != 0:
+            raise search.SearchIndexError(f"写人名索引的进程意外退出（退出码 {child.exitcode}）")
+
     def _index_after_reload(self, site: Path) -> None:
         """The preview's search index, made after this build has returned (the browser
         reloads at once) from the last one (only changed records are indexed again); a
@@ -437,20 +462,12 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if not (site / search.PARTS_FILE).is_file():
             search.install_last(cache / "search", self.site_index.audience, site)
         kept = self._state()
-        if kept.entities is not None and kept.entities.is_alive():
-            kept.entities.terminate()  # a newer save: its own names are written next
-            kept.entities.join()
-        # The names (entity index) are written by a child too: 5 s at 10k that the
-        # browser's reload does not wait for.
-        kept.entities = multiprocessing.get_context("fork").Process(
-            target=_write_entities, args=(site, self.site_index), daemon=True
-        )
-        kept.entities.start()
+        self._start_entities(site)
         work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
         indexer = self.indexer = search.BackgroundIndexer(
             self.site_index, work, cache_dir=cache / "search"
         )
-        for pid in (indexer.pid, kept.entities.pid):
+        for pid in (indexer.pid, kept.entities.pid if kept.entities else None):
             if pid is not None:
                 with contextlib.suppress(OSError):  # the next save's rebuild comes first
                     os.setpriority(os.PRIO_PROCESS, pid, _BACKGROUND_NICE)
@@ -467,8 +484,13 @@ _BACKGROUND_NICE = 10
 
 
 def _write_entities(site: Path, index: SiteIndex) -> None:
-    os.setpgid(0, 0)  # Ctrl-C reaches the server, which stops this child
-    search.write_entities(site, index)
+    os.setpgid(0, 0)  # Ctrl-C reaches the build or the server, which stops this child
+    try:
+        search.write_entities(site, index)
+    except BaseException as exc:  # a line for people, never a traceback
+        sys.stderr.write(f"culture：写人名索引失败（{type(exc).__name__}：{exc}）\n")
+        sys.stderr.flush()
+        os._exit(1)
 
 
 def _nav_paths(nav: object) -> set[str]:

@@ -11,14 +11,14 @@ from build_tools.content.taxonomies import BY_NAME, HONOR_LEVELS, Taxonomy, Term
 from build_tools.pipeline import run
 from build_tools.site import pages as pages_module
 from build_tools.site.images import ImageCatalog
-from build_tools.site.pages import SiteOptions, generate_pages
+from build_tools.site.pages import SiteOptions, generate
 from build_tools.site.relations import SiteIndex
 from tests.conftest import FIXTURES, PROJECT
 
 
 def _generate(corpus, tmp_path):
     images = ImageCatalog(corpus.content_dir, tmp_path / "img")
-    return generate_pages(corpus, SiteOptions(), images)
+    return generate(corpus, SiteOptions(), images).markdown
 
 
 def test_every_term_of_every_taxonomy_gets_its_page(tmp_path):
