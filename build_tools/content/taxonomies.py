@@ -146,4 +146,3 @@ TAXONOMIES: tuple[Taxonomy, ...] = (
 )
 
 BY_NAME: dict[str, Taxonomy] = {t.name: t for t in TAXONOMIES}
-

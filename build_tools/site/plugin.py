@@ -240,7 +240,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         # Collection pages go last, so that MkDocs renders them after every other page,
         # by when their booklets are typeset (see on_page_context).
         ordered = sorted(generated.items(), key=lambda kv: kv[0] in collections)
-        self._generated = {}
+        self._generated, self._collection_pages = {}, {}
         in_nav = _nav_paths(config.nav)
         before, kept.files = kept.files, {}
         for path, markdown in ordered:
