@@ -40,6 +40,7 @@ import markdown_it
 import pydantic
 import yaml
 
+from build_tools import cachedir
 from build_tools.content import markdown
 from build_tools.content.model import Body, Hall, Item
 from build_tools.diagnostics import Diagnostic
@@ -282,10 +283,13 @@ class DiskCache:
         self.written: dict[str, dict[str, tuple[LoadedFile, Stamp | None]]] = {}
 
     def _usable(self) -> bool:
-        """The folder is where it should be: not a symlink leading elsewhere."""
+        """The folder is where it should be: not a symlink leading elsewhere, and no
+        file under `.cache/` committed to git (build_tools/cachedir.py)."""
         try:
             real_root = os.path.realpath(self.root)
-            return os.path.realpath(self.folder) == os.path.join(real_root, ".cache", "parsed")
+            if os.path.realpath(self.folder) != os.path.join(real_root, ".cache", "parsed"):
+                return False
+            return cachedir.problem(self.root, self.root / ".cache") is None
         except OSError:
             return False
 

@@ -30,6 +30,7 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 from watchdog.observers.api import BaseObserver
 
+from build_tools import cachedir
 from build_tools.diagnostics import Diagnostic
 from build_tools.pipeline import Checked
 
@@ -91,7 +92,9 @@ def build_site(
             config.plugins.on_shutdown()
             if found is not None:
                 found.extend(plugin.build_diagnostics)
-        trash = Path(config.config_file_path).parent / plugin.config.cache_dir / "trash"
+        root = Path(config.config_file_path).parent
+        cache = root / plugin.config.cache_dir
+        trash = None if cachedir.problem(root, cache) else cache / "trash"
         _swap_in(staging, target, trash)
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -102,7 +105,7 @@ def build_site(
     return target
 
 
-def _swap_in(staging: Path, target: Path, trash: Path) -> None:
+def _swap_in(staging: Path, target: Path, trash: Path | None) -> None:
     """Replace `target` by `staging` with two renames on the same file system. The old
     site is moved into `trash` and removed there by a process of its own: the build is
     done when the new site is in place (removing 12,000 pages took seconds)."""
@@ -113,6 +116,9 @@ def _swap_in(staging: Path, target: Path, trash: Path) -> None:
         target.rename(old)
     staging.rename(target)
     if old is None:
+        return
+    if trash is None:  # no cache folder to be trusted with it
+        shutil.rmtree(old, ignore_errors=True)
         return
     try:
         trash.mkdir(parents=True, exist_ok=True)

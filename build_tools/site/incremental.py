@@ -197,9 +197,9 @@ def load_generation(cache: Path, audience: str) -> Generation | None:
     path = cache / _GENERATION
     try:
         with path.open("rb") as stream:
-            # Our own cache folder, written by `save_generation` below; nothing from
-            # content is ever unpickled from elsewhere.
-            kept = pickle.load(stream)
+            # Written by `save_generation` below; even so only our own classes are
+            # unpickled (a file planted there cannot run code).
+            kept = _Unpickler(stream).load()
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or truncated cache is rebuilt, never trusted
@@ -213,6 +213,17 @@ def load_generation(cache: Path, audience: str) -> Generation | None:
     ):
         return None
     return kept["generation"]
+
+
+class _Unpickler(pickle.Unpickler):
+    _ALLOWED = frozenset(
+        {("build_tools.site.pages", "Generation"), ("build_tools.site.pages", "Made")}
+    )
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of the cache")
 
 
 def save_generation(cache: Path, audience: str, generation: Generation) -> None:

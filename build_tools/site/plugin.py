@@ -27,6 +27,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils.meta import get_data
 
-from build_tools import pipeline, report
+from build_tools import cachedir, pipeline, report
 from build_tools.content.audience import Audience
 from build_tools.diagnostics import Diagnostic, Severity
 from build_tools.print import batch
@@ -93,6 +94,8 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self._generated: dict[str, GeneratedFile] = {}
         self._html_cache: incremental.HtmlCache | None = None
         self._summary: dict[str, int] = {}
+        self._cache = Path(".cache")
+        self._private_cache: Path | None = None  # when the project's cache is not trusted
         # Set by `culture build`, which has just run the pipeline and reported what it
         # found: the build uses that corpus instead of loading it a second time.
         self.preloaded: pipeline.Checked | None = None
@@ -151,7 +154,8 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 # Errors fail a strict build; warnings are the editors' business.
                 (log.error if d.severity is Severity.ERROR else log.info)(report.format_text([d]))
         project = checked.project
-        self.images = ImageCatalog(project.content_dir, root / self.config.cache_dir / "images")
+        self._cache = self._trusted_cache(root)
+        self.images = ImageCatalog(project.content_dir, self._cache / "images")
         if STYLESHEET not in [str(s) for s in config.extra_css]:
             config.extra_css.append(STYLESHEET)
         if SEARCH_SCRIPT not in [str(s) for s in config.extra_javascript]:
@@ -167,6 +171,9 @@ class CulturePlugin(BasePlugin[CultureConfig]):
 
     def on_shutdown(self) -> None:
         self._stop_jobs()
+        if self._private_cache is not None:
+            shutil.rmtree(self._private_cache, ignore_errors=True)
+            self._private_cache = None
 
     def _stop_jobs(self) -> None:
         if self.booklets is not None:
@@ -180,6 +187,18 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 kept.entities.terminate()
                 kept.entities.join()
 
+    def _trusted_cache(self, root: Path) -> Path:
+        """`cache_dir`, unless it is a symlink out of the project or holds files committed
+        to git (build_tools/cachedir.py): then a private folder for this process."""
+        folder = root / self.config.cache_dir
+        why = cachedir.problem(root, folder)
+        if why is None:
+            return folder
+        if self._private_cache is None:
+            preview.terminal().warning(f"culture：{why}")
+            self._private_cache = Path(tempfile.mkdtemp(prefix="culture-cache-"))
+        return self._private_cache
+
     def _state(self) -> _Kept:
         root = str(Path(self.checked.project.root).resolve()) if self.checked else ""
         return self._kept.setdefault((root, str(self.options.audience)), _Kept())
@@ -187,13 +206,15 @@ class CulturePlugin(BasePlugin[CultureConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.checked is not None and self.images is not None
         corpus = self.checked.corpus
-        root = Path(config.config_file_path).parent
-        cache = root / self.config.cache_dir
+        cache = self._cache
         self._overrides = Path(config.docs_dir) / "overrides" / "culture"
         self.site_index = SiteIndex.build(corpus, self.options.audience)
         kept = self._state()
         if kept.site_dir != config.site_dir:
-            kept.rendered.clear()  # another folder: none of its pages is known
+            # Another folder: none of its pages is known, and a kept File would write
+            # where the last build wrote.
+            kept.rendered.clear()
+            kept.files.clear()
             kept.site_dir = config.site_dir
         if self.config.search and not self.preview:
             # Indexing runs beside MkDocs: a forked process with the corpus, then Pagefind.
@@ -302,8 +323,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                     output.target(site, files_dest(src)).unlink(missing_ok=True)
         self._html_cache = None
         if self.dirty and not self.preview:
-            root = Path(config.config_file_path).parent
-            self._html_cache = incremental.HtmlCache(root / self.config.cache_dir)
+            self._html_cache = incremental.HtmlCache(self._cache)
         for src, file in self._generated.items():
             if not file.key or file.key_of != site_key:
                 file.key = incremental.page_key(site_key, src, file.content_string)
@@ -421,10 +441,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if self._html_cache is not None:
             self._html_cache.prune()
         if not self.preview and kept.generation is not None:
-            root = Path(config.config_file_path).parent
-            incremental.save_generation(
-                root / self.config.cache_dir, str(self.options.audience), kept.generation
-            )
+            incremental.save_generation(self._cache, str(self.options.audience), kept.generation)
 
     def _start_entities(self, site: Path) -> None:
         """The names (entity index) written into `site` by a forked child: 5 s at 10k
@@ -457,7 +474,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
-        cache = Path(self.checked.project.root) / self.config.cache_dir
+        cache = self._cache
         cache.mkdir(parents=True, exist_ok=True)
         if not (site / search.PARTS_FILE).is_file():
             search.install_last(cache / "search", self.site_index.audience, site)

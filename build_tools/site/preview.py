@@ -24,7 +24,7 @@ from build_tools.diagnostics import Diagnostic, Severity
 _log = logging.getLogger("culture.preview")
 
 
-def _terminal() -> logging.Logger:
+def terminal() -> logging.Logger:
     if not _log.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
@@ -36,10 +36,10 @@ def _terminal() -> logging.Logger:
 
 def print_diagnostics(diagnostics: list[Diagnostic], files: int) -> None:
     """Every diagnostic of this rebuild, then the one-line summary."""
-    terminal = _terminal()
+    out = terminal()
     if diagnostics:
-        terminal.info(report.format_text(diagnostics))
-    terminal.info("culture：" + report.summary_line(diagnostics, files))
+        out.info(report.format_text(diagnostics))
+    out.info("culture：" + report.summary_line(diagnostics, files))
 
 
 def own_logs(logger: logging.Logger, preview: bool) -> None:

@@ -166,3 +166,48 @@ def test_removed_story_leaves_no_page_behind_in_a_warm_build(project):
     site = build_site(config, project / "site")
     assert not (site / "stories/night-shift").exists()
     assert not re.search("night-shift", (site / "stories/index.html").read_text("utf-8"))
+
+
+def test_a_planted_cache_is_never_used(project):
+    """A merge request that commits files under .cache/ (a rendered page of its own, a
+    pickle that would run code) gets a cold build, with a warning, and nothing of it."""
+    import pickle
+    import subprocess
+
+    from build_tools.site import incremental
+
+    config = project / "mkdocs.yml"
+    build_site(config, project / "site")
+    entries = sorted((project / ".cache" / "html").rglob("*.html"))
+    assert entries
+    page = project / "site/stories/first-shovel/index.html"
+    # the entry of that page, as whoever knows how keys are made could compute it
+    planted = next(e for e in entries if e.read_bytes() == page.read_bytes())
+    planted.write_text("<script>steal()</script>", encoding="utf-8")
+
+    class Boom:
+        def __reduce__(self):
+            return (exec, ("import pathlib; pathlib.Path('pwned').write_text('x')",))
+
+    (project / ".cache/pages/generation.pickle").write_bytes(pickle.dumps(Boom()))
+    # not trusted even outside git (a pickle that is not ours is refused)
+    assert incremental.load_generation(project / ".cache", "production") is None
+    assert not (project / "pwned").exists()
+
+    for command in (["init", "-q"], ["add", "-f", ".cache"]):
+        subprocess.run(["git", "-C", str(project), *command], check=True)
+    site = build_site(config, project / "site")
+    html = (site / "stories/first-shovel/index.html").read_text(encoding="utf-8")
+    assert "steal()" not in html and "第一锹土" in html
+    assert not (project / "pwned").exists()
+
+
+def test_a_cache_folder_pointing_out_of_the_project_is_not_used(project, tmp_path):
+    from build_tools import cachedir
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".cache").symlink_to(elsewhere)
+    assert cachedir.problem(project, project / ".cache") is not None
+    build_site(project / "mkdocs.yml", project / "site")
+    assert list(elsewhere.iterdir()) == []  # nothing written there
