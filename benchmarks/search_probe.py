@@ -219,23 +219,9 @@ def summary(values: list[float]) -> str:
 
 def _tree_rss_kb(pid: int) -> tuple[int, int]:
     """(all processes, the largest) of `pid` and its descendants, in KB."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    sizes, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        todo += children.get(current, [])
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
-            continue
-        sizes += [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")]
+    from run import _descendants, _rss_kb  # benchmarks/ is on the path (script or run.py)
+
+    sizes = [size for p in _descendants(pid) if (size := _rss_kb(p))]
     return sum(sizes), max(sizes, default=0)
 
 
