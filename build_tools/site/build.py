@@ -128,7 +128,8 @@ def _swap_in(staging: Path, target: Path, trash: Path | None) -> None:
         shutil.rmtree(old, ignore_errors=True)
         return
     remover = subprocess.Popen(
-        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", binned],
+        # Everything in the trash, so that what an interrupted removal left goes too.
+        [sys.executable, "-c", _EMPTY_TRASH, str(trash)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -138,6 +139,11 @@ def _swap_in(staging: Path, target: Path, trash: Path | None) -> None:
 
 
 _REMOVERS: list[subprocess.Popen[bytes]] = []
+_EMPTY_TRASH = (
+    "import pathlib, shutil, sys\n"
+    "for old in pathlib.Path(sys.argv[1]).glob('site-*'):\n"
+    "    shutil.rmtree(old, True)\n"
+)
 
 
 # What an editor's save is: the events that change a file (not its being read).

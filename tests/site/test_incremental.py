@@ -211,3 +211,22 @@ def test_a_cache_folder_pointing_out_of_the_project_is_not_used(project, tmp_pat
     assert cachedir.problem(project, project / ".cache") is not None
     build_site(project / "mkdocs.yml", project / "site")
     assert list(elsewhere.iterdir()) == []  # nothing written there
+
+
+def test_the_old_site_is_removed_after_the_swap(project):
+    """The old site goes to the cache's trash and is removed there by a process of its
+    own (with whatever an interrupted removal left)."""
+    import time
+
+    config = project / "mkdocs.yml"
+    build_site(config, project / "site")
+    left = project / ".cache" / "trash" / "site-interrupted"
+    (left / "old" / "stories").mkdir(parents=True)
+    build_site(config, project / "site")
+    trash = project / ".cache" / "trash"
+    deadline = time.monotonic() + 60
+    while list(trash.glob("site-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(trash.glob("site-*")) == []
+    assert not [p for p in project.iterdir() if p.name.startswith(".site.")]
+    assert (project / "site/stories/first-shovel/index.html").is_file()
