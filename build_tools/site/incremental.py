@@ -30,7 +30,6 @@ import pickle
 import shutil
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -243,16 +242,6 @@ def save_generation(cache: Path, audience: str, generation: Generation) -> None:
 
 
 # -- rendered pages ---------------------------------------------------------------------
-@dataclass(slots=True)
-class Rendered:
-    """Which generated pages the site folder already holds, and by which key.
-
-    In the preview, one per server: the folder it serves. In `culture build`, read
-    from `<cache>/html/` (`HtmlCache`) for each new site."""
-
-    keys: dict[str, str] = field(default_factory=dict)  # src_uri → key of the HTML there
-
-
 class HtmlCache:
     """Rendered pages by key in `<cache>/html/`, linked into a new site (never written
     through: the site and the cache share the file, and neither is ever written again
