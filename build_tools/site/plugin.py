@@ -221,13 +221,8 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             # Forked before the pages are generated: it is a build's long pole, so it starts
             # sooner, and it copies a smaller parent (10k: all processes' peak 3.7 GB, 4.0
             # when forked after the pages are generated).
-            cache.mkdir(parents=True, exist_ok=True)
-            work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
-            self.indexer = search.BackgroundIndexer(
-                self.site_index, work, cache_dir=cache / "search"
-            )
             # MkDocs has cleaned the site folder by now (a dirty build starts empty).
-            self._start_entities(Path(config.site_dir))
+            self._start_search(Path(config.site_dir))
         plans: list[batch.BookletPlan] = []
         if self.config.booklets and self.options.audience.is_production:
             plans = batch.plan(corpus, self.options.audience)
@@ -443,6 +438,18 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if not self.preview and kept.generation is not None:
             incremental.save_generation(self._cache, str(self.options.audience), kept.generation)
 
+    def _start_search(self, site: Path) -> search.BackgroundIndexer:
+        """Both search indexes made by forked children: Pagefind's (from the cached one,
+        only changed records indexed again) and the names."""
+        assert self.site_index is not None
+        self._cache.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="search-", dir=self._cache))
+        self.indexer = search.BackgroundIndexer(
+            self.site_index, work, cache_dir=self._cache / "search"
+        )
+        self._start_entities(site)
+        return self.indexer
+
     def _start_entities(self, site: Path) -> None:
         """The names (entity index) written into `site` by a forked child: 5 s at 10k
         that neither a build's pages nor the preview's reload wait for."""
@@ -479,11 +486,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if not (site / search.PARTS_FILE).is_file():
             search.install_last(cache / "search", self.site_index.audience, site)
         kept = self._state()
-        self._start_entities(site)
-        work = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
-        indexer = self.indexer = search.BackgroundIndexer(
-            self.site_index, work, cache_dir=cache / "search"
-        )
+        indexer = self._start_search(site)
         for pid in (indexer.pid, kept.entities.pid if kept.entities else None):
             if pid is not None:
                 with contextlib.suppress(OSError):  # the next save's rebuild comes first
