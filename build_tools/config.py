@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from build_tools.content.model import Model, Origin
 from build_tools.content.sourcefile import SourceError, read_text
@@ -34,10 +35,30 @@ class Narration(Model):
     max_seconds: int = Field(120, ge=10, title="每个讲解点的时长上限，单位秒")
 
 
+def _switch(value: object) -> object:
+    # YAML 1.1 reads `off` and `on` as booleans.
+    return {False: "off", True: "on"}[value] if isinstance(value, bool) else value
+
+
+# A family of editorial checks: `on` as shipped, `off`, or every finding at one severity.
+FamilySetting = Annotated[Literal["on", "off", "warning", "error"], BeforeValidator(_switch)]
+
+
+class CheckFamilies(Model):
+    """What the editorial check families report (see checks/__init__.py: FAMILIES)."""
+
+    typography: FamilySetting = Field("on", title="标点与排版")
+    terms: FamilySetting = Field("on", title="规范表述")
+    personal_data: FamilySetting = Field("on", title="个人信息")
+    placeholders: FamilySetting = Field("on", title="占位文字与模板预填值")
+    media: FamilySetting = Field("on", title="图片与媒体文件")
+
+
 class Settings(Model):
     content_dir: str = Field("stories", title="内容目录")
     panel_budgets: PanelBudgets = Field(default_factory=PanelBudgets, title="展板字数预算")
     narration: Narration = Field(default_factory=Narration, title="讲解词")
+    checks: CheckFamilies = Field(default_factory=CheckFamilies, title="检查项开关与级别")
 
 
 @dataclass(frozen=True, slots=True)

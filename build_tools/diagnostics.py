@@ -116,7 +116,39 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W-PRINT-IMAGE-DPI": (W, "图片分辨率不够印刷"),
     # configuration
     "E-CONFIG": (E, "配置文件 culture.yml 有误"),
+    # typography (checks/typography.py)
+    "W-TYPO-SPACING": (W, "中文与英文、数字之间的空格不对"),
+    "W-TYPO-PUNCTUATION": (W, "中文里用了半角标点"),
+    "W-TYPO-WIDTH": (W, "用了全角的字母或数字"),
+    "W-TYPO-PAIR": (W, "引号或括号不成对，或者混用"),
+    "W-TYPO-REPEAT": (W, "标点重复"),
+    "W-TYPO-ELLIPSIS": (W, "省略号写法不对"),
+    "W-TYPO-DASH": (W, "破折号写法不对"),
+    # standard wording (checks/terms.py)
+    "W-TERM": (W, "不规范的表述"),
+    "E-TERM": (E, "不规范的表述（必须改）"),
+    "W-TERM-UNIT": (W, "用了单位的旧名称"),
+    "E-TERMS-FILE": (E, "规范表述词典 terms.yml 有误"),
+    # personal data (checks/personal.py)
+    "E-PII-ID": (E, "文字中有身份证号码"),
+    "E-PII-PHONE": (E, "文字中有手机号或电话号码"),
+    "E-PII-BANK": (E, "文字中有银行卡号"),
+    "E-PII-EMAIL": (E, "文字中有电子邮件地址"),
+    # the publishing gate (checks/gate.py)
+    "E-PLACEHOLDER": (E, "已发布的条目还留着模板中的占位文字"),
+    "E-TEMPLATE-DEFAULT": (E, "已发布的条目还留着模板预填的值"),
+    "W-FILE-WORD": (W, "stories/ 中放了 Word 文件"),
+    # media files (checks/media.py)
+    "W-MEDIA-COVER-SMALL": (W, "封面图片宽度不够"),
+    "W-MEDIA-HEAVY": (W, "图片文件太大"),
+    "W-MEDIA-UNUSED": (W, "media/ 中的文件没有被引用"),
+    "W-MEDIA-NAME": (W, "文件名中有空格或中文"),
 }
+
+
+def with_severity(found: Diagnostic, severity: Severity) -> Diagnostic:
+    """The same finding at another severity (as `culture.yml` asks for its family)."""
+    return Diagnostic(found.code, severity, found.location, found.message)
 
 
 def diagnostic(code: str, location: Location, message: str) -> Diagnostic:

@@ -3,28 +3,67 @@
 A check is a function `(corpus, settings) -> Iterable[Diagnostic]`; it reads the corpus
 and yields what a proofreader would flag. Adding a rule means adding a function to a
 module here and listing it in `CHECKS`.
+
+The editorial families (`FAMILIES`) can be switched off or given one severity in
+`culture.yml`, and their findings can be exempted line by line with a comment
+(`# culture: ignore CODE` in front matter, `[//]: # (culture: ignore CODE)` in Markdown).
+What breaks a build or a page cannot be switched off or exempted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from build_tools.checks import (
     bodies,
     collections,
+    gate,
     ids,
     images,
+    media,
     panels,
+    personal,
     printing,
     references,
+    terms,
+    typography,
     units,
 )
 from build_tools.config import Settings
 from build_tools.content import markdown
 from build_tools.content.corpus import Corpus
-from build_tools.diagnostics import Diagnostic
+from build_tools.content.prose import body_ignores, exempted
+from build_tools.diagnostics import Diagnostic, Severity, with_severity
 
 Check = Callable[[Corpus, Settings], Iterable[Diagnostic]]
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """Editorial rules that go together: one switch in `culture.yml` (`checks.<name>`)."""
+
+    name: str
+    label: str
+    prefixes: tuple[str, ...]  # the codes it reports: these, or these followed by `-…`
+    checks: tuple[Check, ...]  # the functions that report nothing else
+
+    def owns(self, code: str) -> bool:
+        return any(code == p or code.startswith(p + "-") for p in self.prefixes)
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("typography", "标点与排版", ("W-TYPO",), (typography.check_typography,)),
+    Family("terms", "规范表述", ("W-TERM", "E-TERM"), (terms.check_terms,)),
+    Family("personal_data", "个人信息", ("E-PII",), (personal.check_personal_data,)),
+    Family(
+        "placeholders",
+        "占位文字与模板预填值",
+        ("W-PLACEHOLDER", "E-PLACEHOLDER", "E-TEMPLATE-DEFAULT"),
+        (gate.check_publishing_gate,),
+    ),
+    Family("media", "图片与媒体文件", ("W-MEDIA",), (media.check_media,)),
+)
 
 CHECKS: list[Check] = [
     ids.check_item_ids,
@@ -38,12 +77,83 @@ CHECKS: list[Check] = [
     images.check_images,
     collections.check_collections,
     printing.check_print_glyphs,
+    gate.check_publishing_gate,
+    media.check_media,
+    typography.check_typography,
+    terms.check_terms,
+    personal.check_personal_data,
 ]
 
 
+def family_of(code: str) -> Family | None:
+    for family in FAMILIES:
+        if family.owns(code):
+            return family
+    return None
+
+
 def run_checks(corpus: Corpus, settings: Settings) -> list[Diagnostic]:
+    switched_off = {f.name for f in FAMILIES if getattr(settings.checks, f.name) == "off"}
+    skipped = {check for f in FAMILIES if f.name in switched_off for check in f.checks}
     found: list[Diagnostic] = []
     with markdown.checking():  # what the checks parse, the site will not parse again
         for check in CHECKS:
-            found.extend(check(corpus, settings))
+            if check not in skipped:
+                found.extend(check(corpus, settings))
+    return apply_settings(found, corpus, settings)
+
+
+def apply_settings(
+    found: Iterable[Diagnostic], corpus: Corpus, settings: Settings
+) -> list[Diagnostic]:
+    """The findings as `culture.yml` and the ignore comments want them: families switched
+    off dropped, severities changed, exempted lines left out."""
+    ignores = line_ignores(corpus)
+    kept: list[Diagnostic] = []
+    for d in found:
+        family = family_of(d.code)
+        if family is None:
+            kept.append(d)
+            continue
+        setting = getattr(settings.checks, family.name)
+        if setting == "off":
+            continue
+        codes = ignores.get(d.location.path, {}).get(d.location.line)
+        if codes and exempted(d.code, codes):
+            continue
+        if setting in ("warning", "error"):
+            d = with_severity(d, Severity(setting))
+        kept.append(d)
+    return kept
+
+
+def line_ignores(corpus: Corpus) -> dict[str, dict[int, tuple[str, ...]]]:
+    """path → file line → the codes ignore comments exempt there."""
+    found: dict[str, dict[int, tuple[str, ...]]] = {}
+
+    def add(path: str, lines: dict[int, tuple[str, ...]]) -> None:
+        if lines:
+            into = found.setdefault(path, {})
+            for line, codes in lines.items():
+                into[line] = into.get(line, ()) + codes
+
+    maps = set()
+    owners = (
+        *corpus.items(),
+        *corpus.halls.values(),
+        *corpus.collections.values(),
+        *corpus.partial.values(),
+        *corpus.units.values(),
+        *corpus.themes.values(),
+    )
+    for owner in owners:
+        origin = owner.origin
+        if id(origin.source_map) not in maps:
+            maps.add(id(origin.source_map))
+            add(origin.path, origin.source_map.ignores)
+        body = getattr(owner, "body", None)
+        if body is not None and body.markdown:
+            add(origin.path, body_ignores(body.markdown, body.line))
+    for path, body in corpus.unvalidated_bodies:
+        add(path, body_ignores(body.markdown, body.line))
     return found

@@ -78,6 +78,13 @@ class SourceMap:
     # Characters the tolerant pass inserted: line → columns (0-based, in the repaired
     # text), so that positions are still counted in the file as written.
     inserted: dict[int, list[int]] = field(default_factory=dict)
+    # Text values written as they read (no quotes doubled, no escapes, no folding):
+    # path → (line, column, indent), 0-based, where the value's text starts. `indent` is
+    # -1 for a value on one line; for a literal block (`|`) line i of the value is file
+    # line `line + i` from column `indent`. What the checks point into and `fix` edits.
+    verbatim: dict[FieldPath, tuple[int, int, int]] = field(default_factory=dict)
+    # `# culture: ignore CODE …` comments: file line (1-based) → the codes it exempts.
+    ignores: dict[int, tuple[str, ...]] = field(default_factory=dict)
     # `values` and `keys` as kept in the loader's cache, until a position is asked for.
     _packed: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -86,14 +93,16 @@ class SourceMap:
         # one is asked for (few items of a run report anything; a story has 40 positions).
         packed = self._packed
         if packed is None:
-            packed = pickle.dumps((self.values, self.keys), protocol=pickle.HIGHEST_PROTOCOL)
-        return (packed_source_map, (self.line_offset, packed, self.inserted))
+            packed = pickle.dumps(
+                (self.values, self.keys, self.verbatim), protocol=pickle.HIGHEST_PROTOCOL
+            )
+        return (packed_source_map, (self.line_offset, packed, self.inserted, self.ignores))
 
     def __getattr__(self, name: str) -> Any:
-        # Only for a map from the cache, whose `values` and `keys` are not unpacked yet.
-        if name not in ("values", "keys") or self._packed is None:
+        # Only for a map from the cache, whose positions are not unpacked yet.
+        if name not in ("values", "keys", "verbatim") or self._packed is None:
             raise AttributeError(name)
-        self.values, self.keys = _PlainData(io.BytesIO(self._packed)).load()
+        self.values, self.keys, self.verbatim = _PlainData(io.BytesIO(self._packed)).load()
         self._packed = None
         return getattr(self, name)
 
@@ -115,10 +124,40 @@ class SourceMap:
         return Position(line + 1 + self.line_offset, column + 1)
 
 
-def packed_source_map(line_offset: int, packed: bytes, inserted: dict[int, list[int]]) -> SourceMap:
+def packed_source_map(
+    line_offset: int,
+    packed: bytes,
+    inserted: dict[int, list[int]],
+    ignores: dict[int, tuple[str, ...]],
+) -> SourceMap:
     """A source map from the loader's cache, its positions still packed."""
     found = object.__new__(SourceMap)
     found.line_offset, found.inserted, found._packed = line_offset, inserted, packed
+    found.ignores = ignores
+    return found
+
+
+# `# culture: ignore W-TYPO-SPACING E-PII-PHONE`: codes (or code prefixes such as
+# `W-TYPO`) separated by spaces or commas.
+IGNORE_COMMENT = re.compile(
+    r"(?:^|\s)#\s*culture:\s*ignore\s+([A-Z][A-Z0-9-]*(?:[\s,，]+[A-Z][A-Z0-9-]*)*)"
+)
+
+
+def find_ignores(text: str, line_offset: int) -> dict[int, tuple[str, ...]]:
+    """The lines `# culture: ignore …` comments exempt: their own line, and the next one
+    when the comment stands on a line by itself."""
+    found: dict[int, tuple[str, ...]] = {}
+    if "culture:" not in text:
+        return found
+    for number, line in enumerate(text.split("\n")):
+        match = IGNORE_COMMENT.search(line)
+        if match is None:
+            continue
+        codes = tuple(re.split(r"[\s,，]+", match.group(1).strip()))
+        lines = [number, number + 1] if not line[: match.start()].strip() else [number]
+        for at in lines:
+            found[at + 1 + line_offset] = found.get(at + 1 + line_offset, ()) + codes
     return found
 
 
@@ -168,9 +207,10 @@ class _Refused(Exception):
 
 
 class _Walker:
-    def __init__(self, path: str, source_map: SourceMap) -> None:
+    def __init__(self, path: str, source_map: SourceMap, lines: list[str]) -> None:
         self.path = path
         self.map = source_map
+        self.lines = lines
         self.diagnostics: list[Diagnostic] = []
         self.budget = MAX_NODES
 
@@ -185,7 +225,10 @@ class _Walker:
         mark = node.start_mark
         self.map.values.setdefault(path, (mark.line, mark.column))
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            value = self.scalar(node)
+            if isinstance(value, str) and value and node.tag == _TAG + "str":
+                self.note_verbatim(node, value, path)
+            return value
         if node.tag not in _COLLECTION_TAGS:
             self.diagnostics.append(
                 diagnostic(
@@ -217,6 +260,28 @@ class _Walker:
             self.map.keys[(*path, key)] = (mark.line, mark.column)
             result[key] = self.walk(value_node, (*path, key))
         return result
+
+    def note_verbatim(self, node: yaml.ScalarNode, value: str, path: FieldPath) -> None:
+        start, end = node.start_mark, node.end_mark
+        if start.line in self.map.inserted:
+            return  # repaired by the tolerant pass: not as written
+        if node.style in (None, "", "'", '"') and start.line == end.line:
+            quotes = 2 if node.style else 0  # libyaml says "" for a plain scalar
+            # Any escape, doubled quote or trimmed space makes the source longer.
+            if end.column - start.column - quotes == len(value) and value == node.value:
+                self.map.verbatim[path] = (start.line, start.column + quotes // 2, -1)
+        elif node.style == "|" and start.line + 1 < len(self.lines):
+            first = self.lines[start.line + 1]
+            indent = len(first) - len(first.lstrip(" "))
+            rows = value.split("\n")
+            if rows and rows[-1] == "":
+                rows.pop()
+            source = self.lines[start.line + 1 : start.line + 1 + len(rows)]
+            if len(source) == len(rows) and all(
+                row == line[indent:] or (not row and not line.strip())
+                for row, line in zip(rows, source, strict=True)
+            ):
+                self.map.verbatim[path] = (start.line + 1, indent, indent)
 
     def walk_key(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
@@ -270,6 +335,7 @@ def parse_yaml(
     for; otherwise any ASCII word is. Knowing the fields keeps `AI：人工智能` inside a
     block of text from being taken for a broken key."""
     source_map = SourceMap(line_offset)
+    source_map.ignores = find_ignores(text, line_offset)
     colons = _FullwidthColons(text, path, source_map, field_names)
     if not colons.found:
         try:
@@ -281,7 +347,7 @@ def parse_yaml(
         except yaml.YAMLError as exc:  # no mark: still say which file
             return _unparsed(exc, path, source_map)
         else:
-            return _walk(node, path, source_map, [], ok=True)
+            return _walk(node, path, source_map, [], ok=True, text=text)
     return _TolerantPass(text, path, source_map, colons).run()
 
 
@@ -307,11 +373,12 @@ def _walk(
     found: list[Diagnostic],
     *,
     ok: bool,
+    text: str,
     skipped: tuple[str, ...] = (),
 ) -> YamlDocument:
     if node is None:
         return YamlDocument(None, source_map, found, ok, repaired=not ok, skipped=skipped)
-    walker = _Walker(path, source_map)
+    walker = _Walker(path, source_map, text.split("\n"))
     try:
         data = walker.walk(node, ())
     except _TooManyNodes:
@@ -398,7 +465,13 @@ class _TolerantPass:
             except yaml.YAMLError as exc:
                 return _unparsed(exc, self.path, self.map)
             return _walk(
-                node, self.path, self.map, self.problems, ok=False, skipped=tuple(self.skipped)
+                node,
+                self.path,
+                self.map,
+                self.problems,
+                ok=False,
+                text=text,
+                skipped=tuple(self.skipped),
             )
         return YamlDocument(None, self.map, self.problems, False)
 
