@@ -62,12 +62,20 @@ def check_content(start: Path) -> tuple[Project, Corpus, list[Diagnostic]]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.paths] or [Path.cwd()]
-    for path in paths:
-        if not path.exists():
+    given = [Path(p) for p in args.paths]
+    paths = [p for p in given if p.exists()] if given else [Path.cwd()]
+    # A path inside the project that is gone (a file deleted or renamed, as pre-commit and
+    # `git diff --name-only` pass them) has nothing left to report: skipped. One outside
+    # it is a mistake (a typo, the wrong folder): exit 2.
+    root, _ = find_root(paths[0] if paths else Path.cwd())
+    for path in given:
+        if path.exists():
+            continue
+        if not _inside(path.resolve(), root.resolve()):
             print(f"culture check: 找不到路径 {path}", file=sys.stderr)
             return 2
-    project, corpus, found = check_content(paths[0])
+        print(f"culture check: 跳过不存在的路径 {path}（已删除或改名）", file=sys.stderr)
+    project, corpus, found = check_content(paths[0] if paths else Path.cwd())
     root = project.root.resolve()
     scopes = [p.resolve() for p in paths]
     if not any(s in (root, project.content_dir.resolve()) for s in scopes):
@@ -75,6 +83,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         found = [d for d in found if any(_within(d.location.path, p) for p in prefixes)]
     print_report(found, args.format, corpus.files)
     return 1 if any(d.severity is Severity.ERROR for d in found) else 0
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -245,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=report.FORMATS,
         default="text",
-        help="输出格式：text 供人阅读，json 供程序读取，github 为 GitHub Actions 注释",
+        help="输出格式：text 供人阅读，json 供程序读取，github 为 GitHub Actions 注释，"
+        "gitlab 为 GitLab 代码质量报告（合并请求中显示）",
     )
     check.set_defaults(func=cmd_check)
 

@@ -1,13 +1,16 @@
-"""Format diagnostics for people (text), tools (JSON) and CI (GitHub annotations)."""
+"""Format diagnostics for people (text), tools (JSON) and CI (GitHub annotations, GitLab
+Code Quality)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 
 from build_tools.diagnostics import Diagnostic, Severity
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "gitlab")
 
 
 def _position(d: Diagnostic) -> str:
@@ -62,8 +65,53 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
+# GitLab's scale is info, minor, major, critical, blocker. An error stops `culture build`,
+# so nothing of the merge request can be published: critical, above the major that code
+# linters use for theirs. Blocker is left to tools that stop the merge itself. A warning
+# never stops anything: minor.
+GITLAB_SEVERITY: dict[Severity, str] = {Severity.ERROR: "critical", Severity.WARNING: "minor"}
+
+
+def _gitlab_fingerprint(d: Diagnostic, occurrence: int) -> str:
+    # Code, file and message, not the line: a problem that moves down a line when text is
+    # added above it is the same problem, not a new one in the merge request. The same
+    # problem twice in one file is told apart by its occurrence (first, second, …).
+    parts = [d.code, d.location.path, d.message]
+    if occurrence > 1:
+        parts.append(str(occurrence))
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def format_gitlab(diagnostics: Iterable[Diagnostic]) -> str:
+    """A GitLab Code Quality report (the Code Climate subset GitLab reads), a JSON array."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    items = []
+    for d in sorted(diagnostics, key=lambda d: d.sort_key):
+        key = (d.code, d.location.path, d.message)
+        seen[key] += 1
+        items.append(
+            {
+                "description": d.message,
+                "check_name": d.code,
+                "fingerprint": _gitlab_fingerprint(d, seen[key]),
+                "severity": GITLAB_SEVERITY[d.severity],
+                "location": {
+                    "path": d.location.path.removeprefix("./"),
+                    "lines": {"begin": max(d.location.line, 1)},
+                },
+            }
+        )
+    return json.dumps(items, ensure_ascii=False, indent=2)
+
+
 def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
-    return {"text": format_text, "json": format_json, "github": format_github}[fmt](diagnostics)
+    formatters = {
+        "text": format_text,
+        "json": format_json,
+        "github": format_github,
+        "gitlab": format_gitlab,
+    }
+    return formatters[fmt](diagnostics)
 
 
 def summary_line(diagnostics: Iterable[Diagnostic], files: int) -> str:

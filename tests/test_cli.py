@@ -126,8 +126,21 @@ def test_every_line_of_text_output_has_the_promised_shape(tmp_path, valid_tree):
         assert TEXT_LINE.match(line), line
 
 
-def test_missing_path_and_bad_arguments_exit_2(valid_tree):
-    result = culture("check", "no/such/place", cwd=valid_tree)
+def test_a_path_that_is_gone_is_skipped(broken_tree):
+    # pre-commit and `git diff --name-only` pass files deleted or renamed in the commit
+    gone = culture("check", "stories/red/deleted.md", cwd=broken_tree)
+    assert gone.returncode == 0, gone.stdout + gone.stderr
+    assert gone.stdout == ""
+    assert "跳过不存在的路径 stories/red/deleted.md" in gone.stderr
+    both = culture(
+        "check", "stories/red/deleted.md", "stories/red/first-shovel.md", cwd=broken_tree
+    )
+    assert both.returncode == 1
+    assert both.stdout.startswith("stories/red/first-shovel.md:5:7: error E-REF-UNIT")
+
+
+def test_missing_path_and_bad_arguments_exit_2(valid_tree, tmp_path):
+    result = culture("check", str(tmp_path / "elsewhere"), cwd=valid_tree)
     assert result.returncode == 2
     assert "找不到路径" in result.stderr
     result = culture("check", "--format", "xml", cwd=valid_tree)
