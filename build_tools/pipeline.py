@@ -9,6 +9,7 @@ Outputs are then handed the corpus; none of them reads `stories/` again.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,16 +48,25 @@ def load(start: Path) -> Checked:
     return Checked(project, loaded.corpus, problems + loaded.diagnostics)
 
 
-def run(start: Path) -> Checked:
+def run(start: Path, scope: Callable[[Corpus], frozenset[str]] | None = None) -> Checked:
     """Load and check everything; diagnostics once each, sorted by file and line.
 
     Called again in the same process (the preview does, on every save), only the files
     whose bytes changed are read again, and the items of the others are the same objects
-    as before; linking and the checks always see the whole corpus."""
+    as before; linking and the checks always see the whole corpus.
+
+    `scope`, given the loaded corpus, names the files to report on (`culture check
+    --changed`): only their findings are kept, and checks that read one file at a time
+    read only those."""
     with collector_paused():
         checked = load(start)
+        if scope is not None:
+            checked.corpus.scope = wanted = scope(checked.corpus)
+            checked.diagnostics = [d for d in checked.diagnostics if d.location.path in wanted]
         found = checked.diagnostics + run_checks(checked.corpus, checked.project.settings)
         store_parsed(checked.corpus)  # with what the checks found, for the next process
+    if checked.corpus.scope is not None:
+        found = [d for d in found if d.location.path in checked.corpus.scope]
     unique = {(d.code, d.location, d.message): d for d in found}
     checked.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
     return checked

@@ -140,8 +140,6 @@ def line_ignores(corpus: Corpus) -> dict[str, dict[int, tuple[str, ...]]]:
     maps = set()
     owners = (
         *corpus.items(),
-        *corpus.halls.values(),
-        *corpus.collections.values(),
         *corpus.partial.values(),
         *corpus.units.values(),
         *corpus.themes.values(),

@@ -48,6 +48,10 @@ class Corpus:
     # What every file the corpus was loaded from said: its path (as in `Origin.path`, the
     # key of each item's file) → a hex hash of its bytes. Pages are fingerprinted with it.
     digests: dict[str, str] = field(default_factory=dict)
+    # The files whose own findings are wanted (`culture check --changed`); None for all.
+    # Checks that read one file at a time may leave the others out; links and
+    # references always see the whole corpus.
+    scope: frozenset[str] | None = None
     _aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     _partial_aliases: dict[tuple[str, str], str] = field(default_factory=dict)
     _media: MediaResolver | None = None

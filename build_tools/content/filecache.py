@@ -117,6 +117,7 @@ class FileCache:
     def begin(self) -> None:
         self.used = {}
         self.reads = self.parses = 0
+        self.disk.trusted = None  # asked again once per run
 
     def load(
         self,
@@ -281,10 +282,18 @@ class DiskCache:
         self.read: dict[str, dict[str, Entry]] = {}  # bucket → its entries, as read
         # bucket → the records and stats this process wrote to it
         self.written: dict[str, dict[str, tuple[LoadedFile, Stamp | None]]] = {}
+        self.trusted: bool | None = None  # what `_usable` found in this run
 
     def _usable(self) -> bool:
         """The folder is where it should be: not a symlink leading elsewhere, and no
-        file under `.cache/` committed to git (build_tools/cachedir.py)."""
+        file under `.cache/` committed to git (build_tools/cachedir.py). Asked once per
+        run for reading (git is a subprocess; a run reads up to 256 buckets), and again
+        before writing."""
+        if self.trusted is None:
+            self.trusted = self._ask()
+        return self.trusted
+
+    def _ask(self) -> bool:
         try:
             real_root = os.path.realpath(self.root)
             if os.path.realpath(self.folder) != os.path.join(real_root, ".cache", "parsed"):
@@ -365,10 +374,12 @@ class DiskCache:
         for rel, (loaded, stamp) in used.items():
             if loaded.digest is not None:
                 wanted.setdefault(_bucket(rel), {})[rel] = (loaded, stamp)
+        self.trusted = None
         if not self._usable():  # never create folders where a symlink points
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            self.trusted = None
             if not self._usable():
                 return
             _ignore_in_git(self.folder)

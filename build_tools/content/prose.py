@@ -324,9 +324,10 @@ def item_prose(item: Item) -> Iterator[Prose]:
 
 
 def corpus_prose(corpus: Corpus) -> Iterator[Prose]:
-    """Every piece of prose of the corpus: valid items, the parts of broken ones that
-    validated, bodies whose front matter did not, units and themes."""
-    yield from owner_prose(corpus, None)
+    """Every piece of prose of the corpus (of the files in its `scope`, when it has one):
+    valid items, the parts of broken ones that validated, bodies whose front matter did
+    not, units and themes."""
+    yield from owner_prose(corpus, corpus.scope)
 
 
 def owner_prose(corpus: Corpus, paths: frozenset[str] | None) -> Iterator[Prose]:
@@ -335,7 +336,7 @@ def owner_prose(corpus: Corpus, paths: frozenset[str] | None) -> Iterator[Prose]
     def wanted(path: str) -> bool:
         return paths is None or path in paths
 
-    for item in (*corpus.items(), *corpus.halls.values(), *corpus.collections.values()):
+    for item in corpus.items():  # halls and collections included
         if wanted(item.origin.path):
             yield from item_prose(item)
     for item in corpus.partial.values():

@@ -1,0 +1,181 @@
+"""What a commit or a merge request changes, and which files that affects.
+
+`culture check --changed` reports on the content files changed against a git ref (by
+default where the branch left the default branch; staged, unstaged and new files
+included) and on the files whose references lead to them: a story's deletion is reported
+where it is still listed, not only where it was. The corpus is still loaded and linked as
+a whole (references resolve against everything); only the reporting is narrowed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from build_tools.content.corpus import Corpus
+from build_tools.content.model import Item
+
+# Files whose change touches every file that refers to what they define.
+_WHOLE_FILES = {"units.yml": "unit", "themes.yml": "theme", "terms.yml": "*"}
+
+
+class ChangesError(Exception):
+    """Why the changes cannot be found (in Chinese)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    present: frozenset[str]  # changed files that exist, relative to the project root
+    gone: frozenset[str]  # deleted (or renamed away) since the base
+
+    @property
+    def all(self) -> frozenset[str]:
+        return self.present | self.gone
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        run = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False
+        )
+    except FileNotFoundError as exc:
+        raise ChangesError("没有安装 git，无法使用 --changed") from exc
+    except subprocess.SubprocessError as exc:
+        raise ChangesError(f"git 没有响应（{exc}）") from exc
+    if run.returncode != 0:
+        raise ChangesError(run.stderr.decode("utf-8", "replace").strip() or "git 出错")
+    return run.stdout.decode("utf-8", "surrogateescape")
+
+
+def default_base(root: Path) -> str:
+    """Where this branch left the default branch (the merge base); HEAD when there is no
+    other branch to compare with, so that only what is not committed yet counts."""
+    candidates = []
+    try:
+        remote_head = _git(root, "symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD")
+        candidates.append(remote_head.strip())
+    except ChangesError:
+        pass
+    candidates += ["origin/main", "origin/master", "main", "master"]
+    for ref in candidates:
+        if not ref:
+            continue
+        try:
+            return _git(root, "merge-base", "HEAD", ref).strip()
+        except ChangesError:
+            continue
+    return "HEAD"
+
+
+def changed_files(root: Path, content_dir: Path, base: str | None = None) -> Changes:
+    """The files under `content_dir` changed against `base` (a ref; default: see
+    `default_base`), uncommitted and untracked files included."""
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+    except ChangesError as exc:
+        raise ChangesError(f"{root} 不在 git 仓库中，无法使用 --changed") from exc
+    try:
+        _git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+        has_commits = True
+    except ChangesError:
+        has_commits = False  # a fresh repository: everything is new
+    if base is None:
+        base = default_base(root) if has_commits else None
+    elif has_commits or base != "HEAD":
+        try:
+            base = _git(root, "rev-parse", "--verify", "-q", f"{base}^{{commit}}").strip()
+        except ChangesError as exc:
+            raise ChangesError(f"找不到 git 版本“{base}”，请检查 --base 的值") from exc
+    content = content_dir.resolve()
+    try:
+        scope = content.relative_to(top.resolve()).as_posix()
+    except ValueError as exc:
+        raise ChangesError(f"内容目录 {content_dir} 不在 git 仓库 {top} 中") from exc
+    names: set[str] = set()
+    if base is not None:
+        diff = _git(top, "diff", "--name-only", "--no-renames", "-z", base, "--", scope)
+        names.update(n for n in diff.split("\0") if n)
+    else:
+        staged = _git(top, "ls-files", "-z", "--", scope)
+        names.update(n for n in staged.split("\0") if n)
+    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", scope)
+    names.update(n for n in untracked.split("\0") if n)
+    present, gone = set(), set()
+    project = root.resolve()
+    for name in names:
+        try:
+            rel = _relative_to_project(top, project, name)
+        except ValueError:
+            continue  # outside the project
+        (present if (top / name).exists() else gone).add(rel)
+    return Changes(frozenset(present), frozenset(gone))
+
+
+def _relative_to_project(top: Path, project: Path, name: str) -> str:
+    """A path git names (relative to its top folder) as the corpus names files: relative
+    to the project root, symlinks not followed (the loader refuses those that leave)."""
+    absolute = PurePosixPath(top.resolve().as_posix()) / name
+    return absolute.relative_to(project.as_posix()).as_posix()
+
+
+# -- what the changes affect -----------------------------------------------------------------
+
+
+def _defines(rel: str, content: str) -> set[tuple[str, str]]:
+    """The references a changed file answers: ("item", id), ("hall", id), ("unit", "*")…"""
+    path = PurePosixPath(rel)
+    try:
+        inside = path.relative_to(content)
+    except ValueError:
+        return set()
+    parts = inside.parts
+    if len(parts) == 1 and parts[0] in _WHOLE_FILES:
+        return {(_WHOLE_FILES[parts[0]], "*")}
+    if len(parts) == 2 and parts[0] in ("red", "craftsmen") and path.suffix == ".md":
+        return {("item", path.stem)}
+    if len(parts) == 3 and parts[0] == "halls":
+        return {("hall", parts[1])}  # a panel or hall.yml: its hall's panels are affected
+    return set()
+
+
+def _refers_to(item: Item) -> set[tuple[str, str]]:
+    fields = item.__dict__
+    found: set[tuple[str, str]] = set()
+    unit = fields.get("unit")
+    if isinstance(unit, str):
+        found.add(("unit", unit))
+    for theme in fields.get("themes") or ():
+        found.add(("theme", theme))
+    for name in ("craftsmen", "related", "items"):
+        for value in fields.get(name) or ():
+            if isinstance(value, str):
+                found.add(("item", value))
+    hall = getattr(item, "hall", None) if item.kind == "panel" else None
+    if isinstance(hall, str) and hall:
+        found.add(("hall", hall))
+    return found
+
+
+def affected(corpus: Corpus, changes: Changes) -> frozenset[str]:
+    """The files to report on: those changed, and those referring to what they define."""
+    content = corpus.content_dir.resolve().relative_to(corpus.root.resolve()).as_posix()
+    targets: set[tuple[str, str]] = set()
+    for rel in changes.all:
+        targets |= _defines(rel, content)
+    for item in (*corpus.stories.values(), *corpus.craftsmen.values()):
+        if item.origin.path in changes.present:
+            targets.update(("item", alias) for alias in getattr(item, "aliases", ()))
+    kinds_whole = {kind for kind, value in targets if value == "*"}
+    files = set(changes.present)
+    if not targets:
+        return frozenset(files)
+    owners = (*corpus.items(), *corpus.partial.values())
+    for item in owners:
+        refs = _refers_to(item)
+        if "*" in kinds_whole or refs & targets or any(k in kinds_whole for k, _ in refs):
+            files.add(item.origin.path)
+    if "*" in kinds_whole:  # the terms dictionary: every text may read differently now
+        files.update(path for path, _ in corpus.unvalidated_bodies)
+        files.update(u.origin.path for u in corpus.units.values())
+    return frozenset(files)
