@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from build_tools import pipeline, report
+from build_tools.changes import Changes, ChangesError, affected, changed_files
 from build_tools.config import Project, find_root
 from build_tools.content.corpus import Corpus
 from build_tools.diagnostics import Diagnostic, Severity
@@ -75,14 +77,55 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"culture check: 找不到路径 {path}", file=sys.stderr)
             return 2
         print(f"culture check: 跳过不存在的路径 {path}（已删除或改名）", file=sys.stderr)
-    project, corpus, found = check_content(paths[0] if paths else Path.cwd())
-    root = project.root.resolve()
-    scopes = [p.resolve() for p in paths]
-    if not any(s in (root, project.content_dir.resolve()) for s in scopes):
-        prefixes = [_relative(s, root) for s in scopes]
-        found = [d for d in found if any(_within(d.location.path, p) for p in prefixes)]
-    print_report(found, args.format, corpus.files)
+    start = paths[0] if paths else Path.cwd()
+    files = [p for p in given if not p.is_dir()]  # files, and paths that are gone
+    if args.changed or args.base is not None or files:
+        try:
+            checked = pipeline.run(start, scope=_report_scope(args, files, paths))
+        except ChangesError as exc:
+            print(f"culture check: {exc}", file=sys.stderr)
+            return 2
+        found = checked.diagnostics
+    else:
+        project, corpus, found = check_content(start)
+        root = project.root.resolve()
+        scopes = [p.resolve() for p in paths]
+        if not any(s in (root, project.content_dir.resolve()) for s in scopes):
+            prefixes = [_relative(s, root) for s in scopes]
+            found = [d for d in found if any(_within(d.location.path, p) for p in prefixes)]
+        checked = None
+    print_report(found, args.format, (checked.corpus if checked else corpus).files)
     return 1 if any(d.severity is Severity.ERROR for d in found) else 0
+
+
+def _report_scope(
+    args: argparse.Namespace, files: list[Path], paths: list[Path]
+) -> Callable[[Corpus], frozenset[str]]:
+    """The files `culture check` reports on when it is given files or `--changed`: those,
+    and the files whose references lead to them (a deleted story is reported where it is
+    still listed). Folders given as well add everything under them."""
+
+    def scope(corpus: Corpus) -> frozenset[str]:
+        root = corpus.root.resolve()
+        changes = (
+            changed_files(corpus.root, corpus.content_dir, args.base)
+            if args.changed or args.base is not None
+            else Changes(frozenset(), frozenset())
+        )
+        named = {_relative(Path(os.path.abspath(f)), root): f.exists() for f in files}
+        changes = Changes(
+            changes.present | {rel for rel, exists in named.items() if exists},
+            changes.gone | {rel for rel, exists in named.items() if not exists},
+        )
+        wanted = set(affected(corpus, changes))
+        for folder in (p.resolve() for p in paths if p.is_dir()):
+            if folder in (root, corpus.content_dir.resolve()):
+                continue  # the whole project: the changes narrow it
+            prefix = _relative(folder, root)
+            wanted |= {path for path in corpus.digests if _within(path, prefix)}
+        return frozenset(wanted)
+
+    return scope
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -259,6 +302,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="输出格式：text 供人阅读，json 供程序读取，github 为 GitHub Actions 注释，"
         "gitlab 为 GitLab 代码质量报告（合并请求中显示）",
+    )
+    check.add_argument(
+        "--changed",
+        action="store_true",
+        help="只报告相对 git 基准改动过的文件（含未提交和新建的文件），"
+        "以及引用了它们的文件；适合提交前检查",
+    )
+    check.add_argument(
+        "--base",
+        metavar="版本",
+        help="--changed 的比较基准（分支、标签或提交）；默认：当前分支与默认分支（main）的分叉点",
     )
     check.set_defaults(func=cmd_check)
 
