@@ -84,3 +84,52 @@ def test_unknown_hall_is_refused_with_the_list(valid_tree, monkeypatch, capsys):
     code, _, err = _new(capsys, "panel", "矿灯", "--hall", "no-hall")
     assert code == 1
     assert "main-hall" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("story", "新故事", "--unit", "第一煤矿"), "单位要写 id 而不是名称：“第一煤矿”"),
+        (("story", "新故事", "--unit", "mine-9"), "“mine-1”"),
+        (("craftsman", "新工匠", "--unit", "nowhere"), "未知的单位“nowhere”"),
+        (("story", "新故事", "--theme", "pioneering"), "主题要写中文名称而不是 slug"),
+        (("story", "新故事", "--theme", "艰苦创新"), "是否指 “艰苦创业”"),
+        (("story", "新故事", "--theme", "乡村振兴"), "可用的主题：艰苦创业、安全生产、工匠精神"),
+    ],
+)
+def test_unknown_unit_or_theme_is_refused_as_the_check_says(
+    args, said, valid_tree, monkeypatch, capsys
+):
+    monkeypatch.chdir(valid_tree)
+    before = sorted(p.relative_to(valid_tree) for p in (valid_tree / "stories").rglob("*"))
+    code, out, err = _new(capsys, *args)
+    assert (code, out) == (1, "")
+    assert said in err and err.startswith("culture new: --")
+    after = sorted(p.relative_to(valid_tree) for p in (valid_tree / "stories").rglob("*"))
+    assert after == before  # nothing written
+
+
+def test_the_refusal_is_the_checks_own_wording(valid_tree, monkeypatch, capsys, run_check):
+    """What `culture new` says of a unit is what `culture check` would say of it."""
+    monkeypatch.chdir(valid_tree)
+    _, _, err = _new(capsys, "story", "新故事", "--unit", "mine-9")
+    story = valid_tree / "stories/red/night-shift.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("power-1", "mine-9"), "utf-8")
+    [problem] = [d for d in run_check(valid_tree).diagnostics if d["code"] == "E-REF-UNIT"]
+    assert err == f"culture new: --unit {problem['message']}"
+
+
+def test_chosen_unit_and_theme_are_written(valid_tree, monkeypatch, capsys, run_check):
+    monkeypatch.chdir(valid_tree)
+    code, out, _ = _new(capsys, "story", "新故事", "--unit", "power-1", "--theme", "安全生产")
+    text = (valid_tree / out).read_text(encoding="utf-8")
+    assert code == 0 and "unit: power-1" in text and "themes: [安全生产]" in text
+
+
+def test_a_new_collection_is_a_draft(valid_tree, monkeypatch, capsys, run_check):
+    """Its foreword is still the template's: a published one would fail the gate."""
+    monkeypatch.chdir(valid_tree)
+    _, out, _ = _new(capsys, "collection", "红色记忆：第二辑")
+    assert "status: draft" in (valid_tree / out).read_text(encoding="utf-8")
+    codes = run_check(valid_tree).codes()
+    assert "W-PLACEHOLDER" in codes and "E-PLACEHOLDER" not in codes

@@ -19,15 +19,11 @@ from build_tools.content.markdown import (
     raw_html,
     too_deep,
 )
-from build_tools.content.model import Body, Craftsman, Story, field_value
+from build_tools.content.model import Body, Craftsman, Story
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 
 # Control characters reported one by one per text; a pasted document can hold hundreds.
 CONTROL_REPORTS = 10
-
-# What `culture new` writes where the editor has still to write.
-PLACEHOLDER = "待补充"
-PLACEHOLDER_BODY = "在这里写"
 
 
 def markdown_texts(corpus: Corpus) -> Iterator[tuple[str, Body]]:
@@ -78,14 +74,6 @@ def check_bodies(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
             )
             where = Location(path, body.line + deep.line - 1, 1)
             yield diagnostic("E-BODY-NESTING", where, message)
-    for item in corpus.items():
-        for field in ("summary", "position"):
-            if PLACEHOLDER in (field_value(item, field) or ""):
-                message = f"{field} 还是模板中的占位文字“{PLACEHOLDER}……”，请填写"
-                yield diagnostic("W-PLACEHOLDER", item.origin.at(field), message)
-        if item.kind in ("story", "craftsman", "panel") and PLACEHOLDER_BODY in item.body.markdown:
-            where = Location(item.origin.path, item.body.first_text_line, 1)
-            yield diagnostic("W-PLACEHOLDER", where, "正文还是模板中的占位文字，请填写")
     for item in (*corpus.stories.values(), *corpus.craftsmen.values()):
         if not item.body.markdown.strip():
             what = (

@@ -7,6 +7,7 @@ a field that did not is None and was reported where it is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from build_tools.config import Settings
@@ -23,32 +24,52 @@ from build_tools.content.model import (
 from build_tools.diagnostics import Diagnostic, diagnostic
 from build_tools.suggest import closest, closest_by_names, did_you_mean
 
+# A Chinese personal name as written in `people`: two to four characters (an id is ASCII).
+PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
-def _unit_ref(corpus: Corpus, value: str, origin: Origin, *path: str | int) -> Iterator[Diagnostic]:
+
+def unit_problem(corpus: Corpus, value: str) -> str | None:
+    """Why `value` is not a unit id, with a suggestion; None if it is (or names a unit
+    whose entry is broken, reported there). `culture new --unit` says the same."""
     if value in corpus.units or corpus.is_broken("unit", value):
-        return
+        return None
     names = corpus.unit_names()
     options = closest_by_names(value, names)
     described = {uid: corpus.units[uid].name for uid in options}
     if any(value in names[uid] for uid in options):
-        message = f"单位要写 id 而不是名称：“{value}”{did_you_mean(options, described)}"
-    else:
-        message = f"未知的单位“{value}”{did_you_mean(options, described)}"
-    yield diagnostic("E-REF-UNIT", origin.at(*path), message)
+        return f"单位要写 id 而不是名称：“{value}”{did_you_mean(options, described)}"
+    return f"未知的单位“{value}”{did_you_mean(options, described)}"
 
 
-def _theme_ref(corpus: Corpus, value: str, origin: Origin, index: int) -> Iterator[Diagnostic]:
+def theme_problem(corpus: Corpus, value: str) -> str | None:
+    """Why `value` is not a theme name, with the closest themes, or all of them when none
+    is close (the vocabulary is short); None if it is. `culture new --theme` says the same."""
     if value in corpus.themes or corpus.is_broken("theme", value):
-        return
+        return None
     by_slug = corpus.theme_slugs()
     if value in by_slug:
         options = [by_slug[value].name]
-        message = f"主题要写中文名称而不是 slug：“{value}”{did_you_mean(options)}"
-    else:
-        options = closest_by_names(value, {name: [t.slug] for name, t in corpus.themes.items()})
-        options = options or closest(value, corpus.themes, cutoff=0.3)
-        message = f"未知的主题“{value}”（主题须在 themes.yml 中列出）{did_you_mean(options)}"
-    yield diagnostic("E-REF-THEME", origin.at("themes", index), message)
+        return f"主题要写中文名称而不是 slug：“{value}”{did_you_mean(options)}"
+    options = closest_by_names(value, {name: [t.slug] for name, t in corpus.themes.items()})
+    options = options or closest(value, corpus.themes, cutoff=0.3)
+    message = f"未知的主题“{value}”（主题须在 themes.yml 中列出）"
+    if options:
+        return message + did_you_mean(options)
+    if corpus.themes:
+        return message + f"；可用的主题：{'、'.join(corpus.themes)}"
+    return message + "；themes.yml 中还没有主题"
+
+
+def _unit_ref(corpus: Corpus, value: str, origin: Origin, *path: str | int) -> Iterator[Diagnostic]:
+    problem = unit_problem(corpus, value)
+    if problem:
+        yield diagnostic("E-REF-UNIT", origin.at(*path), problem)
+
+
+def _theme_ref(corpus: Corpus, value: str, origin: Origin, index: int) -> Iterator[Diagnostic]:
+    problem = theme_problem(corpus, value)
+    if problem:
+        yield diagnostic("E-REF-THEME", origin.at("themes", index), problem)
 
 
 def _people_names(items: dict[str, Craftsman]) -> dict[str, list[str]]:
@@ -74,6 +95,12 @@ def item_reference_problem(
     what = "工匠" if craftsmen_only else "故事或工匠"
     if any(value in candidates[o] for o in options):
         return f"这里要写{what}的 id 而不是名字：“{value}”{did_you_mean(options, described)}"
+    if craftsmen_only and PERSON_NAME.fullmatch(value):
+        # A name with no profile: the person belongs in `people`, not in `craftsmen`.
+        return (
+            f"“{value}”看起来是人名，不是工匠 id：还没有工匠风采页的人请写进 people"
+            f"（如 people: [{value}]）{did_you_mean(options, described)}"
+        )
     return f"未知的{what} id“{value}”{did_you_mean(options, described)}"
 
 

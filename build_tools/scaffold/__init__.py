@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pypinyin import lazy_pinyin
 from slugify import slugify
 
+from build_tools.checks.references import theme_problem, unit_problem
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import Hall
 
@@ -91,11 +92,25 @@ def _next_number(hall: Hall, zone_id: str) -> str:
             return candidate
 
 
+def _check_choices(corpus: Corpus, request: NewItem) -> None:
+    """`--unit` and `--theme` are refused as the check would report them, before anything
+    is written: a new file should not start with an error."""
+    if request.unit is not None:
+        problem = unit_problem(corpus, request.unit)
+        if problem:
+            raise ScaffoldError(f"--unit {problem}")
+    if request.theme is not None:
+        problem = theme_problem(corpus, request.theme)
+        if problem:
+            raise ScaffoldError(f"--theme {problem}")
+
+
 def create(corpus: Corpus, request: NewItem) -> Path:
     """Write the new file and return its path; never overwrites."""
     item_id = make_id(request.title)
     if not item_id:
         raise ScaffoldError(f"无法从“{request.title}”生成 id，请换一个标题")
+    _check_choices(corpus, request)
     content = corpus.content_dir
     values: dict[str, object] = {"title": request.title, "today": request.today}
     if request.kind == "story":
