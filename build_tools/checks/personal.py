@@ -103,10 +103,10 @@ _PROVINCES = frozenset(
 
 # Nothing to find without seven digits close together or an @: most texts stop here.
 _CANDIDATE = re.compile(r"[0-9０-９](?:[ \-－]?[0-9０-９]){6}|[@＠]")
-# Full-width digits and signs read as their ASCII forms (one character for one, so offsets
-# hold): a number typed with an input method is still the number.
-_WIDE = re.compile("[０-９＠＋－（）Ｘｘ．]")
-_NARROW = str.maketrans("０１２３４５６７８９＠＋－（）Ｘｘ．", "0123456789@+-()Xx.")
+# Full-width forms read as their ASCII ones (one character for one, so offsets hold): a
+# number or address typed with an input method is still the number or the address.
+_WIDE = re.compile("[\uff01-\uff5e]")
+_NARROW = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
 
 
 def _digits(text: str) -> str:
