@@ -240,6 +240,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- culture fix -----------------------------------------------------------------------------
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from build_tools import fix
+
+    paths = [Path(p) for p in args.paths] or [Path.cwd()]
+    for path in paths:
+        if not path.exists():
+            print(f"culture fix: 找不到路径 {path}", file=sys.stderr)
+            return 2
+    loaded = pipeline.load(paths[0])
+    try:
+        prefixes = fix.scopes(loaded.project, paths)
+    except fix.FixRefused as exc:
+        print(f"culture fix: {exc}", file=sys.stderr)
+        return 1
+    planned = fix.plan(loaded.project, loaded.corpus, loaded.diagnostics, prefixes)
+    for file in planned.changed:
+        print(file.diff, end="")
+        if not args.dry_run:
+            fix.write(loaded.project.root, file)
+    for file in planned.problems:
+        print(f"culture fix: {file.path}：{file.problem}", file=sys.stderr)
+    changed = planned.changed
+    edits = sum(len(f.edits) for f in changed)
+    if not changed:
+        summary = "没有可以自动修正的排版问题。"
+    elif args.dry_run:
+        summary = f"可以自动修正 {len(changed)} 个文件中的 {edits} 处排版问题（未写入）。"
+    else:
+        summary = f"已修正 {len(changed)} 个文件中的 {edits} 处排版问题。"
+    print(summary, file=sys.stderr)
+    return 1 if planned.problems else 0
+
+
 # -- culture booklet ------------------------------------------------------------------------
 
 
@@ -382,6 +418,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     booklet.add_argument("--copies", type=int, metavar="册数", help="印数，印在版权页上")
     booklet.set_defaults(func=cmd_booklet)
+
+    fixer = commands.add_parser(
+        "fix",
+        help="自动修正能安全修正的排版问题（空格、标点、省略号等）",
+        description="只修正 culture check 报告的、能安全自动修正的排版问题（W-TYPO-…），"
+        "只改这些字符，文件的其余部分（YAML 格式、注释、引号、字段顺序、换行符）保持不变；"
+        "先显示改动（diff）。退出码：0 没有问题或已修正，1 有文件未能修正或路径被拒绝，2 无法运行。",
+    )
+    fixer.add_argument(
+        "paths", nargs="*", metavar="路径", help="只修正这些文件或文件夹（默认：整个 stories/）"
+    )
+    fixer.add_argument("--dry-run", action="store_true", help="只显示将要做的改动，不写入文件")
+    fixer.set_defaults(func=cmd_fix)
     return parser
 
 

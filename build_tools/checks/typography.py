@@ -293,13 +293,22 @@ def _unpaired(text: str, at: int, why: str) -> Finding:
 # -- all rules -------------------------------------------------------------------------------
 
 
+# A web address written out in the text (Markdown only links it when asked to).
+_URL = re.compile(r"(?:https?://|ftp://|www\.)[!-~]+")
+
+
 def findings(text: str, pairs: bool = True) -> list[Finding]:
     """Every typography problem in one text, in order, none overlapping another (our own
-    rules first: where they and autocorrect see the same characters, ours say it better)."""
+    rules first: where they and autocorrect see the same characters, ours say it better).
+    Nothing inside a web address is reported."""
     own = list(_own_findings(text))
     if pairs:
         own.extend(pair_findings(text))
-    return _without_overlaps(own, _autocorrect_findings(text))
+    found = _without_overlaps(own, _autocorrect_findings(text))
+    if "://" in text or "www." in text:
+        urls = [m.span() for m in _URL.finditer(text)]
+        found = [f for f in found if not any(s <= f.start and f.end <= e for s, e in urls)]
+    return found
 
 
 def _without_overlaps(first: Iterable[Finding], then: Iterable[Finding]) -> list[Finding]:
