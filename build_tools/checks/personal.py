@@ -248,7 +248,7 @@ def _message(found: Found, where: str, markdown: bool) -> str:
 
 
 def _where(prose: Prose) -> str:
-    return "正文" if prose.field == "body" else f"{prose.field} "
+    return "正文" if prose.field == "body" else f"{prose.field} 字段"
 
 
 def check_personal_data(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
