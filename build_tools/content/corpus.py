@@ -22,6 +22,7 @@ from build_tools.content.model import (
     Theme,
     Unit,
 )
+from build_tools.content.terms import Terms
 
 
 @dataclass(slots=True)
@@ -44,6 +45,7 @@ class Corpus:
     # Bodies of items whose front matter did not validate (or could not be parsed at all):
     # still checked for HTML and images.
     unvalidated_bodies: list[tuple[str, Body]] = field(default_factory=list)
+    terms: Terms | None = None  # the standard-wording dictionary terms.yml, when there is one
     files: int = 0
     # What every file the corpus was loaded from said: its path (as in `Origin.path`, the
     # key of each item's file) → a hex hash of its bytes. Pages are fingerprinted with it.

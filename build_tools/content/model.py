@@ -177,6 +177,11 @@ class Unit(Model):
     short: Text | None = Field(None, title="简称")
     parent: Id | None = Field(None, title="上级单位 id")
     aliases: list[Text] = Field(default_factory=list, title="曾用名", max_length=MAX_ENTRIES)
+    renamed: Date | None = Field(
+        None,
+        title="改用现名的日期",
+        description="YYYY、YYYY-MM 或 YYYY-MM-DD；写这以前的事可以用曾用名，不算不规范表述",
+    )
     _origin: Origin = PrivateAttr(default_factory=lambda: Origin(""))
 
     @property
