@@ -77,11 +77,12 @@ def _item_problems(item: Item) -> Iterator[Diagnostic]:
         if found is None:
             continue
         offset, text = found
-        what = "正文" if prose.field == "body" else prose.field
+        what = "正文" if prose.field == "body" else f" {prose.field} "
         where = prose.location(offset)
         if published:
+            whose = "模板的" if text != TO_BE_WRITTEN else ""  # 待补充 may be the editor's own
             message = (
-                f"已发布的{label}{what}中还留着模板的占位文字“{text}”："
+                f"已发布的{label}{what}中还留着{whose}占位文字“{text}”："
                 "请换成真正的文字，或先把 status 改回 draft"
             )
             yield diagnostic("E-PLACEHOLDER", where, message)

@@ -40,8 +40,6 @@ from build_tools.content.model import (
     Unit,
 )
 from build_tools.content.sourcefile import SourceError, decode, read_bytes, split_front_matter
-from build_tools.content.terms import FILE_NAME as TERMS_FILE
-from build_tools.content.terms import load_terms
 from build_tools.content.validate import validate, validate_item
 from build_tools.content.yamlsource import YamlDocument, parse_yaml
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
@@ -270,27 +268,11 @@ class _Reader:
         for theme in self.read_list(content / "themes.yml", Theme):
             if self.add_unique(self.corpus.themes, theme.name, theme, "主题名称"):
                 self.add_unique(slugs, theme.slug, theme, "主题 slug")
-        self.read_terms()
         self.read_folder("red", Story, self.corpus.stories)
         self.read_folder("craftsmen", Craftsman, self.corpus.craftsmen)
         self.read_collections()
         self.read_halls()
         self.report_unknown_files()
-
-    def read_terms(self) -> None:
-        """The standard-wording dictionary, if there is one. One small file, parsed afresh
-        each run (its entries hold compiled patterns, which the file cache does not keep)."""
-        file = self.content / TERMS_FILE
-        if not file.is_file() or not self.inside(file):
-            return
-        rel = self.rel(file)
-        try:
-            text = decode(read_bytes(file, rel), rel)
-        except SourceError as exc:
-            self.diagnostics.append(exc.diagnostic)
-            return
-        self.corpus.terms, problems = load_terms(text, rel)
-        self.diagnostics.extend(problems)
 
     def add_unique(self, into: dict[str, Any], key: str, entry: Unit | Theme, what: str) -> bool:
         first = into.setdefault(key, entry)
@@ -383,21 +365,22 @@ class _Reader:
         content = self.content
         for folder, dirs, names in os.walk(content):
             rel_folder = Path(folder).relative_to(content).parts
-            dirs[:] = sorted(d for d in dirs if not _hidden(d) and (rel_folder or d != "media"))
+            dirs[:] = sorted(d for d in dirs if not _hidden(d))
+            in_media = rel_folder[:1] == ("media",)  # media/ holds anything but documents
             for name in sorted(names):
                 parts = (*rel_folder, name)
                 if _hidden(name) or _is_content_file(parts):
                     continue
-                self.diagnostics.append(
-                    diagnostic(
-                        "W-FILE-UNKNOWN",
-                        Location(self.rel(Path(folder) / name)),
-                        _unknown_hint(parts),
+                where = Location(self.rel(Path(folder) / name))
+                if os.path.splitext(name)[1].lower() in WORD_SUFFIXES:
+                    self.diagnostics.append(diagnostic("W-FILE-WORD", where, _word_hint(name)))
+                elif not in_media:
+                    self.diagnostics.append(
+                        diagnostic("W-FILE-UNKNOWN", where, _unknown_hint(parts))
                     )
-                )
 
 
-_TOP_LEVEL_FILES = {("units.yml",), ("themes.yml",), (TERMS_FILE,), ("README.md",)}
+_TOP_LEVEL_FILES = {("units.yml",), ("themes.yml",), ("README.md",)}
 _FOLDER_SUFFIX = {"red": ".md", "craftsmen": ".md", "collections": ".yml"}
 
 
@@ -408,6 +391,19 @@ def _is_content_file(parts: tuple[str, ...]) -> bool:
     if len(parts) == 2:
         return _FOLDER_SUFFIX.get(parts[0]) == suffix
     return len(parts) == 3 and parts[0] == "halls" and (parts[2] == "hall.yml" or suffix == ".md")
+
+
+# Documents editors drop in as they come from the office: Word, WPS, RTF, OpenDocument.
+WORD_SUFFIXES = frozenset({".doc", ".docx", ".docm", ".dotx", ".wps", ".rtf", ".odt"})
+
+
+def _word_hint(name: str) -> str:
+    # There is no import command yet (issue #18): say only what works today.
+    return (
+        f"“{name}”是 Word/WPS 文档，检查和网站都不会读取它：请用 culture new 新建条目"
+        "（如 culture new story 标题）后把正文粘贴进去，或把文档另存为纯文本再整理成 .md；"
+        "文档中的图片请另存到 media/ 下。整理完后删掉这个文档"
+    )
 
 
 def _unknown_hint(parts: tuple[str, ...]) -> str:
