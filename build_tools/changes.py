@@ -10,14 +10,45 @@ a whole (references resolve against everything); only the reporting is narrowed.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import Item
+from build_tools.diagnostics import Diagnostic
 
 # Files whose change touches every file that refers to what they define.
 _WHOLE_FILES = {"units.yml": "unit", "themes.yml": "theme", "terms.yml": "*"}
+
+
+# What a panel's hall-mates, and every text (when the dictionary or the units' names
+# changed), can be told because of another file.
+_ABOUT_HALL = ("E-PANEL-NUMBER", "E-REF-ZONE")
+_ABOUT_WORDING = ("W-TERM", "E-TERM")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What to report: every finding in the changed files; in the files referring to
+    them, only what is said where they refer to them (their other old problems are not
+    news), or what `about` names for the whole file."""
+
+    own: frozenset[str]
+    referring: dict[str, frozenset[int]] = field(default_factory=dict)  # path → lines
+    about: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path → code prefixes
+
+    @property
+    def files(self) -> frozenset[str]:
+        return self.own | self.referring.keys() | self.about.keys()
+
+    def wants(self, found: Diagnostic) -> bool:
+        path = found.location.path
+        return (
+            path in self.own
+            or found.location.line in self.referring.get(path, ())
+            or found.code.startswith(self.about.get(path, ("\0",)))
+        )
 
 
 class ChangesError(Exception):
@@ -139,25 +170,21 @@ def _defines(rel: str, content: str) -> set[tuple[str, str]]:
     return set()
 
 
-def _refers_to(item: Item) -> set[tuple[str, str]]:
+def _references(item: Item) -> Iterator[tuple[tuple[str, str], tuple[str | int, ...]]]:
+    """What an item refers to, each with the field path where it does."""
     fields = item.__dict__
-    found: set[tuple[str, str]] = set()
     unit = fields.get("unit")
     if isinstance(unit, str):
-        found.add(("unit", unit))
-    for theme in fields.get("themes") or ():
-        found.add(("theme", theme))
+        yield ("unit", unit), ("unit",)
+    for i, theme in enumerate(fields.get("themes") or ()):
+        yield ("theme", theme), ("themes", i)
     for name in ("craftsmen", "related", "items"):
-        for value in fields.get(name) or ():
+        for i, value in enumerate(fields.get(name) or ()):
             if isinstance(value, str):
-                found.add(("item", value))
-    hall = getattr(item, "hall", None) if item.kind == "panel" else None
-    if isinstance(hall, str) and hall:
-        found.add(("hall", hall))
-    return found
+                yield ("item", value), (name, i)
 
 
-def affected(corpus: Corpus, changes: Changes) -> frozenset[str]:
+def affected(corpus: Corpus, changes: Changes) -> Scope:
     """The files to report on: those changed, and those referring to what they define."""
     content = corpus.content_dir.resolve().relative_to(corpus.root.resolve()).as_posix()
     targets: set[tuple[str, str]] = set()
@@ -166,16 +193,25 @@ def affected(corpus: Corpus, changes: Changes) -> frozenset[str]:
     for item in (*corpus.stories.values(), *corpus.craftsmen.values()):
         if item.origin.path in changes.present:
             targets.update(("item", alias) for alias in getattr(item, "aliases", ()))
-    kinds_whole = {kind for kind, value in targets if value == "*"}
-    files = set(changes.present)
-    if not targets:
-        return frozenset(files)
-    owners = (*corpus.items(), *corpus.partial.values())
-    for item in owners:
-        refs = _refers_to(item)
-        if "*" in kinds_whole or refs & targets or any(k in kinds_whole for k, _ in refs):
-            files.add(item.origin.path)
-    if "*" in kinds_whole:  # the terms dictionary: every text may read differently now
-        files.update(path for path, _ in corpus.unvalidated_bodies)
-        files.update(u.origin.path for u in corpus.units.values())
-    return frozenset(files)
+    whole = {kind for kind, value in targets if value == "*"}
+    halls = {value for kind, value in targets if kind == "hall"}
+    referring: dict[str, set[int]] = {}
+    about: dict[str, tuple[str, ...]] = {}
+    for item in (*corpus.items(), *corpus.partial.values()):
+        path = item.origin.path
+        if path in changes.present:
+            continue
+        for target, where in _references(item):
+            if target in targets or target[0] in whole:
+                referring.setdefault(path, set()).add(item.origin.at(*where).line)
+        if item.kind == "panel" and getattr(item, "hall", None) in halls:
+            about[path] = _ABOUT_HALL
+        if whole & {"*", "unit"} and item.kind in ("story", "craftsman", "panel", "hall"):
+            about[path] = about.get(path, ()) + _ABOUT_WORDING
+    if "*" in whole:  # the terms dictionary: every text may read differently now
+        for path in (*(p for p, _ in corpus.unvalidated_bodies), *corpus.digests):
+            if path not in changes.present:
+                about[path] = tuple(dict.fromkeys(about.get(path, ()) + _ABOUT_WORDING))
+    return Scope(
+        changes.present, {path: frozenset(lines) for path, lines in referring.items()}, about
+    )

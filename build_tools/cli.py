@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from build_tools import pipeline, report
-from build_tools.changes import Changes, ChangesError, affected, changed_files
+from build_tools.changes import Changes, ChangesError, Scope, affected, changed_files
 from build_tools.config import Project, find_root
 from build_tools.content.corpus import Corpus
 from build_tools.diagnostics import Diagnostic, Severity
@@ -100,12 +100,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _report_scope(
     args: argparse.Namespace, files: list[Path], paths: list[Path]
-) -> Callable[[Corpus], frozenset[str]]:
+) -> Callable[[Corpus], Scope]:
     """The files `culture check` reports on when it is given files or `--changed`: those,
     and the files whose references lead to them (a deleted story is reported where it is
     still listed). Folders given as well add everything under them."""
 
-    def scope(corpus: Corpus) -> frozenset[str]:
+    def scope(corpus: Corpus) -> Scope:
         root = corpus.root.resolve()
         changes = (
             changed_files(corpus.root, corpus.content_dir, args.base)
@@ -117,13 +117,14 @@ def _report_scope(
             changes.present | {rel for rel, exists in named.items() if exists},
             changes.gone | {rel for rel, exists in named.items() if not exists},
         )
-        wanted = set(affected(corpus, changes))
+        found = affected(corpus, changes)
+        own = set(found.own)
         for folder in (p.resolve() for p in paths if p.is_dir()):
             if folder in (root, corpus.content_dir.resolve()):
                 continue  # the whole project: the changes narrow it
             prefix = _relative(folder, root)
-            wanted |= {path for path in corpus.digests if _within(path, prefix)}
-        return frozenset(wanted)
+            own |= {path for path in corpus.digests if _within(path, prefix)}
+        return Scope(frozenset(own), found.referring, found.about)
 
     return scope
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from build_tools.changes import Scope
 from build_tools.checks import run_checks
 from build_tools.config import Project, find_root, load_project
 from build_tools.content.corpus import Corpus
@@ -48,30 +49,28 @@ def load(start: Path) -> Checked:
     return Checked(project, loaded.corpus, problems + loaded.diagnostics)
 
 
-def run(start: Path, scope: Callable[[Corpus], frozenset[str]] | None = None) -> Checked:
+def run(start: Path, scope: Callable[[Corpus], Scope] | None = None) -> Checked:
     """Load and check everything; diagnostics once each, sorted by file and line.
 
     Called again in the same process (the preview does, on every save), only the files
     whose bytes changed are read again, and the items of the others are the same objects
     as before; linking and the checks always see the whole corpus.
 
-    `scope`, given the loaded corpus, names the files to report on (`culture check
-    --changed`): only their findings are kept, and checks that read one file at a time
-    read only those."""
+    `scope`, given the loaded corpus, says what to report on (`culture check --changed`,
+    see changes.py): only those findings are kept, and checks that read one file at a
+    time read only its files."""
+    wanted: Scope | None = None
     with collector_paused():
         checked = load(start)
         if scope is not None:
-            checked.corpus.scope = wanted = scope(checked.corpus)
-            checked.diagnostics = [d for d in checked.diagnostics if _wanted(d, wanted)]
+            wanted = scope(checked.corpus)
+            checked.corpus.scope = wanted.files
         found = checked.diagnostics + run_checks(checked.corpus, checked.project.settings)
         store_parsed(checked.corpus)  # with what the checks found, for the next process
-    if checked.corpus.scope is not None:
-        found = [d for d in found if _wanted(d, checked.corpus.scope)]
+    if wanted is not None:
+        # A broken culture.yml changes what every check says: always reported.
+        found = [d for d in found if wanted.wants(d) or d.code == "E-CONFIG"]
     unique = {(d.code, d.location, d.message): d for d in found}
     checked.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
     return checked
 
-
-def _wanted(found: Diagnostic, scope: frozenset[str]) -> bool:
-    # A broken culture.yml changes what every check says: always reported.
-    return found.location.path in scope or found.code == "E-CONFIG"

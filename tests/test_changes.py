@@ -64,7 +64,8 @@ def test_a_deleted_file_is_reported_where_it_is_still_referenced(repo, run_check
     changes = changed_files(repo, repo / "stories")
     assert changes.gone == {CRAFTSMAN}
     corpus = pipeline.load(repo).corpus
-    assert STORY in affected(corpus, changes)
+    scope = affected(corpus, changes)
+    assert scope.referring[STORY] == {6}  # craftsmen: [wang-jian-guo]
     monkeypatch.chdir(repo)
     run = run_check("--changed")
     assert any(d["code"] == "E-REF-CRAFTSMAN" and d["path"] == STORY for d in run.diagnostics)
@@ -88,8 +89,9 @@ def test_only_changed_files_are_reported(repo, run_check, monkeypatch):
 def test_a_units_change_reaches_every_file_with_a_unit(repo):
     _edit(repo, "stories/units.yml", "mine-1", "mine-one")
     corpus = pipeline.load(repo).corpus
-    files = affected(corpus, changed_files(repo, repo / "stories"))
-    assert STORY in files and CRAFTSMAN in files
+    scope = affected(corpus, changed_files(repo, repo / "stories"))
+    assert scope.referring[STORY] == {5} and scope.referring[CRAFTSMAN] == {3}
+    assert "W-TERM" in scope.about[STORY]  # a unit's old names are terms
 
 
 def test_a_file_path_given_that_is_gone_is_skipped_not_an_error(repo, run_check, monkeypatch):

@@ -31,7 +31,7 @@ from build_tools.checks import (
     units,
 )
 from build_tools.config import Settings
-from build_tools.content import markdown
+from build_tools.content import markdown, prose
 from build_tools.content.corpus import Corpus
 from build_tools.content.prose import body_ignores, exempted
 from build_tools.diagnostics import Diagnostic, Severity, with_severity
@@ -96,7 +96,8 @@ def run_checks(corpus: Corpus, settings: Settings) -> list[Diagnostic]:
     switched_off = {f.name for f in FAMILIES if getattr(settings.checks, f.name) == "off"}
     skipped = {check for f in FAMILIES if f.name in switched_off for check in f.checks}
     found: list[Diagnostic] = []
-    with markdown.checking():  # what the checks parse, the site will not parse again
+    # What the checks parse, the site will not parse again; the prose is found once.
+    with markdown.checking(), prose.shared():
         for check in CHECKS:
             if check not in skipped:
                 found.extend(check(corpus, settings))

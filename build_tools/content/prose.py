@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -326,8 +327,30 @@ def item_prose(item: Item) -> Iterator[Prose]:
 def corpus_prose(corpus: Corpus) -> Iterator[Prose]:
     """Every piece of prose of the corpus (of the files in its `scope`, when it has one):
     valid items, the parts of broken ones that validated, bodies whose front matter did
-    not, units and themes."""
-    yield from owner_prose(corpus, corpus.scope)
+    not, units and themes. Within `shared()`, found once for all the families."""
+    if _shared is None:
+        yield from owner_prose(corpus, corpus.scope)
+        return
+    key = (id(corpus), corpus.scope)
+    found = _shared.get(key)
+    if found is None:
+        found = _shared[key] = list(owner_prose(corpus, corpus.scope))
+    yield from found
+
+
+_shared: dict[tuple[int, frozenset[str] | None], list[Prose]] | None = None
+
+
+@contextmanager
+def shared() -> Iterator[None]:
+    """The checks are running: every family reads the same list of prose, which is
+    dropped when they are done (at 10k stories it is a few hundred thousand pieces)."""
+    global _shared
+    before, _shared = _shared, {}
+    try:
+        yield
+    finally:
+        _shared = before
 
 
 def owner_prose(corpus: Corpus, paths: frozenset[str] | None) -> Iterator[Prose]:
