@@ -40,6 +40,8 @@ from build_tools.content.model import (
     Unit,
 )
 from build_tools.content.sourcefile import SourceError, decode, read_bytes, split_front_matter
+from build_tools.content.terms import FILE_NAME as TERMS_FILE
+from build_tools.content.terms import load_terms
 from build_tools.content.validate import validate, validate_item
 from build_tools.content.yamlsource import YamlDocument, parse_yaml
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
@@ -268,11 +270,27 @@ class _Reader:
         for theme in self.read_list(content / "themes.yml", Theme):
             if self.add_unique(self.corpus.themes, theme.name, theme, "主题名称"):
                 self.add_unique(slugs, theme.slug, theme, "主题 slug")
+        self.read_terms()
         self.read_folder("red", Story, self.corpus.stories)
         self.read_folder("craftsmen", Craftsman, self.corpus.craftsmen)
         self.read_collections()
         self.read_halls()
         self.report_unknown_files()
+
+    def read_terms(self) -> None:
+        """The standard-wording dictionary, if there is one. One small file, parsed afresh
+        each run (its entries hold compiled patterns, which the file cache does not keep)."""
+        file = self.content / TERMS_FILE
+        if not file.is_file() or not self.inside(file):
+            return
+        rel = self.rel(file)
+        try:
+            text = decode(read_bytes(file, rel), rel)
+        except SourceError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return
+        self.corpus.terms, problems = load_terms(text, rel)
+        self.diagnostics.extend(problems)
 
     def add_unique(self, into: dict[str, Any], key: str, entry: Unit | Theme, what: str) -> bool:
         first = into.setdefault(key, entry)
@@ -380,7 +398,7 @@ class _Reader:
                     )
 
 
-_TOP_LEVEL_FILES = {("units.yml",), ("themes.yml",), ("README.md",)}
+_TOP_LEVEL_FILES = {("units.yml",), ("themes.yml",), (TERMS_FILE,), ("README.md",)}
 _FOLDER_SUFFIX = {"red": ".md", "craftsmen": ".md", "collections": ".yml"}
 
 
