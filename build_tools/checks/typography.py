@@ -56,9 +56,12 @@ _AUTOCORRECT_WORTH = re.compile(
     r"[!-~０-９Ａ-Ｚａ-ｚ]| [，。、；：！？）》”]|[，。、；：！？（《“] "
 )
 _FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+_HALF_ALNUM = {
+    c: c - 0xFEE0 for r in ("０９", "ＡＺ", "ａｚ") for c in range(ord(r[0]), ord(r[1]) + 1)
+}
 _ASCII_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
 # What a number looks like next to Chinese: digits with separators, maybe a short unit.
-_NUMBER = re.compile(r"[+\-±]?\d(?:[\d.,:/\-–—~～]*\d)?[%‰]?(?:[A-Za-zµΩ°℃]{1,3}\d?)?")
+_NUMBER = re.compile(r"[+\-±]?\d(?:[\d.,:．：/\-–—~～]*\d)?[%‰]?(?:[A-Za-zµΩ°℃]{1,3}\d?)?")
 
 
 def _autocorrect_findings(text: str) -> list[Finding]:
@@ -67,6 +70,12 @@ def _autocorrect_findings(text: str) -> list[Finding]:
     fixed = autocorrect_py.format_for(text, "text")
     if fixed == text:
         return []
+    # Its own output is not always final (Ａ级 → A级 → A 级); one fix should be enough.
+    for _ in range(2):
+        again = autocorrect_py.format_for(fixed, "text")
+        if again == fixed:
+            break
+        fixed = again
     old_lines, new_lines = text.split("\n"), fixed.split("\n")
     if len(old_lines) != len(new_lines):
         return []  # autocorrect never changes line breaks; if it did, trust nothing
@@ -80,10 +89,10 @@ def _autocorrect_findings(text: str) -> list[Finding]:
 
 
 def _line_changes(text: str, offset: int, old: str, new: str) -> Iterator[Finding]:
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    # Matched as if full-width letters and digits were half-width, so that ５米 → 5 米 is a
+    # width and a space, each said and fixed on its own.
+    matcher = difflib.SequenceMatcher(None, old.translate(_HALF_ALNUM), new, autojunk=False)
+    for i1, i2, j1, j2 in _changes(matcher.get_opcodes(), old, new):
         was, now = old[i1:i2], new[j1:j2]
         start, end = offset + i1, offset + i2
         if not was.strip() and not now.strip():
@@ -100,6 +109,18 @@ def _line_changes(text: str, offset: int, old: str, new: str) -> Iterator[Findin
                 start, end, "W-TYPO-PUNCTUATION", was, now, True, "数字和英文中用半角标点"
             )
         yield found
+
+
+def _changes(
+    opcodes: Iterable[tuple[str, int, int, int, int]], old: str, new: str
+) -> Iterator[tuple[int, int, int, int]]:
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag != "equal":
+            yield i1, i2, j1, j2
+            continue
+        for k in range(i2 - i1):
+            if old[i1 + k] != new[j1 + k]:
+                yield i1 + k, i1 + k + 1, j1 + k, j1 + k + 1
 
 
 def _number_spacing(line: str, at: int) -> bool:
@@ -312,10 +333,14 @@ def findings(text: str, pairs: bool = True) -> list[Finding]:
 
 
 def _without_overlaps(first: Iterable[Finding], then: Iterable[Finding]) -> list[Finding]:
+    """`first` without overlaps among them, and those of `then` that overlap none of
+    them (`then`'s never overlap one another: they come from one diff)."""
     kept: list[Finding] = []
-    for found in (*sorted(first, key=_order), *then):
+    for found in sorted(first, key=_order):
         if not any(_overlap(found, k) for k in kept):
             kept.append(found)
+    own = list(kept)
+    kept.extend(f for f in then if not any(_overlap(f, k) for k in own))
     return sorted(kept, key=_order)
 
 
