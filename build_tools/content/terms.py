@@ -264,7 +264,7 @@ def _pattern(written: str, where: Location, expected: str) -> tuple[TermPattern,
     try:
         regex = re.compile(source)
     except re.error as exc:
-        return literal, f"正则表达式“{written}”写错了：{exc.msg}（第 {exc.pos} 个字符附近）"
+        return literal, f"正则表达式“{written}”写错了：{_regex_error(exc, source)}"
     except (OverflowError, RecursionError):
         return literal, f"正则表达式“{written}”太复杂，无法使用"
     problem = _risky(source)
@@ -277,6 +277,24 @@ def _pattern(written: str, where: Location, expected: str) -> tuple[TermPattern,
                 f"规范写法中的 ${ref} 没有对应的括号分组（正则表达式只有 {regex.groups} 组）",
             )
     return TermPattern(written, regex, where), None
+
+
+_RE_ERRORS = {
+    "missing ), unterminated subpattern": "圆括号没有闭合",
+    "unbalanced parenthesis": "多了右圆括号",
+    "nothing to repeat": "* + ? 或 {n,m} 前面没有可重复的内容",
+    "multiple repeat": "重复符号连在了一起",
+    "unterminated character set": "方括号没有闭合",
+    "bad escape": "反斜杠转义不对",
+    "bad character range": "方括号中的范围写反了",
+}
+
+
+def _regex_error(exc: re.error, source: str) -> str:
+    meaning = next((zh for en, zh in _RE_ERRORS.items() if exc.msg.startswith(en)), exc.msg)
+    if exc.pos is not None and exc.pos < len(source):
+        meaning += f"（问题在“{source[exc.pos : exc.pos + 10]}”处）"
+    return meaning
 
 
 def _risky(source: str) -> str | None:
