@@ -33,7 +33,7 @@ from build_tools.checks import (
 from build_tools.config import Settings
 from build_tools.content import markdown, prose
 from build_tools.content.corpus import Corpus
-from build_tools.content.prose import body_ignores, exempted
+from build_tools.content.prose import body_ignores, exempted, field_markdown
 from build_tools.diagnostics import Diagnostic, Severity, with_severity
 
 Check = Callable[[Corpus, Settings], Iterable[Diagnostic]]
@@ -153,6 +153,9 @@ def line_ignores(corpus: Corpus) -> dict[str, dict[int, tuple[str, ...]]]:
         body = getattr(owner, "body", None)
         if body is not None and body.markdown:
             add(origin.path, body_ignores(body.markdown, body.line))
+        kind = getattr(owner, "kind", "")
+        for _, text, where in field_markdown(owner, kind, origin):
+            add(origin.path, body_ignores(text, where.line))
     for path, body in corpus.unvalidated_bodies:
         add(path, body_ignores(body.markdown, body.line))
     return found

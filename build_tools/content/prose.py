@@ -293,7 +293,9 @@ def body_placement(body: Body) -> Placement:
     return Placement(body.line)
 
 
-def _field_markdown(owner: Any, kind: str, origin: Origin) -> Iterator[Prose]:
+def field_markdown(owner: Any, kind: str, origin: Origin) -> Iterator[tuple[str, str, Placement]]:
+    """(field, text, placement) of each Markdown field of an item (a hall's intro, a
+    collection's foreword)."""
     for name in MARKDOWN_FIELDS.get(kind, ()):
         text = getattr(owner, "__dict__", {}).get(name)
         if not isinstance(text, str) or not text.strip():
@@ -308,6 +310,11 @@ def _field_markdown(owner: Any, kind: str, origin: Origin) -> Iterator[Prose]:
         else:
             at = origin.at(name)
             where = Placement(at.line + (1 if "\n" in text.strip() else 0), 0, False)
+        yield name, text, where
+
+
+def _field_markdown(owner: Any, kind: str, origin: Origin) -> Iterator[Prose]:
+    for name, text, where in field_markdown(owner, kind, origin):
         yield from markdown_prose(origin.path, name, text, where, owner)
 
 

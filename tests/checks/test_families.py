@@ -88,3 +88,14 @@ def test_what_breaks_a_page_cannot_be_exempted(valid_tree, run_check):
         text[:start] + "unit: nowhere  # culture: ignore E-REF-UNIT" + text[end:], encoding="utf-8"
     )
     assert "E-REF-UNIT" in [d["code"] for d in run_check(valid_tree).diagnostics]
+
+
+def test_a_comment_in_a_hall_intro_exempts_what_follows_it(valid_tree, run_check):
+    hall = valid_tree / "stories/halls/main-hall/hall.yml"
+    text = hall.read_text(encoding="utf-8")
+    phone = "  预约讲解请拨 0351-6123456。"
+    hall.write_text(text.replace("  欢迎参观。", f"  欢迎参观。\n\n{phone}"), encoding="utf-8")
+    assert [d["code"] for d in run_check(valid_tree).diagnostics] == ["E-PII-PHONE"]
+    exempt = f"  [//]: # (culture: ignore E-PII-PHONE)\n{phone}"
+    hall.write_text(text.replace("  欢迎参观。", f"  欢迎参观。\n\n{exempt}"), encoding="utf-8")
+    assert run_check(valid_tree).diagnostics == []
