@@ -252,7 +252,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         if not path.exists():
             print(f"culture fix: 找不到路径 {path}", file=sys.stderr)
             return 2
-    loaded = pipeline.load(paths[0])
+    loaded = pipeline.load(Path.cwd())  # the project is where fix runs; paths only narrow it
     try:
         prefixes = fix.scopes(loaded.project, paths)
     except fix.FixRefused as exc:

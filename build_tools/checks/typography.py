@@ -321,14 +321,15 @@ _URL = re.compile(r"(?:https?://|ftp://|www\.)[!-~]+")
 def findings(text: str, pairs: bool = True) -> list[Finding]:
     """Every typography problem in one text, in order, none overlapping another (our own
     rules first: where they and autocorrect see the same characters, ours say it better).
-    Nothing inside a web address is reported."""
+    Nothing inside a web address, or right by it, is reported."""
     own = list(_own_findings(text))
     if pairs:
         own.extend(pair_findings(text))
     found = _without_overlaps(own, _autocorrect_findings(text))
     if "://" in text or "www." in text:
         urls = [m.span() for m in _URL.finditer(text)]
-        found = [f for f in found if not any(s <= f.start and f.end <= e for s, e in urls)]
+        # Nor the space right by one: a link's end is where the space is.
+        found = [f for f in found if not any(s - 1 <= f.start and f.end <= e + 1 for s, e in urls)]
     return found
 
 
