@@ -52,8 +52,9 @@ class Finding:
 # Only these make autocorrect change anything: ASCII, full-width letters and digits, and a
 # space next to full-width punctuation. Most Chinese text has one of them; the rest is
 # skipped without a call.
+# (Digits alone are not enough: what autocorrect does to them, spacing, we do not want.)
 _AUTOCORRECT_WORTH = re.compile(
-    r"[!-~０-９Ａ-Ｚａ-ｚ]| [，。、；：！？）》”]|[，。、；：！？（《“] "
+    r"[!-/:-~０-９Ａ-Ｚａ-ｚ]| [，。、；：！？）》”]|[，。、；：！？（《“] "
 )
 _FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 _HALF_ALNUM = {
@@ -170,7 +171,13 @@ def _near_chinese(text: str, start: int, end: int) -> bool:
     return bool(_CHINESE.match(before) or _CHINESE.match(after))
 
 
+# What any of our own rules needs to see; most Chinese prose has none of it.
+_OWN_WORTH = re.compile(r"[!-/:-@\[-`{-~…·．－]|(?<![—―])[—―](?![—―])|[，、；：！？]{2}|。。|\d：")
+
+
 def _own_findings(text: str) -> Iterator[Finding]:
+    if not _OWN_WORTH.search(text):
+        return
     for m in _REPEAT.finditer(text):
         run = m.group()
         if not (_near_chinese(text, m.start(), m.end()) or any(ord(c) > 0x7F for c in run)):
@@ -227,12 +234,16 @@ CLOSERS = {close: open_ for open_, close in PAIRS.items()}
 HALF = {'"': ("“", "”"), "(": ("（", "）"), ")": ("（", "）")}
 
 
+_PAIR_MARK = re.compile('[“”‘’（）《》〈〉【】「」『』()"]')
+
+
 def pair_findings(text: str) -> list[Finding]:
     """Quotes and brackets that are not closed, closed by another kind, or closed by a
     half-width mark."""
     found: list[Finding] = []
     stack: list[tuple[int, str]] = []  # (offset, opener): Chinese openers, ASCII ( and "
-    for i, ch in enumerate(text):
+    for m in _PAIR_MARK.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in "“‘" and stack and stack[-1][1] == ch:
             # “你好“: the closing quote typed as an opening one (a quote inside uses ‘’).
             stack.pop()
@@ -318,10 +329,15 @@ def _unpaired(text: str, at: int, why: str) -> Finding:
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[!-~]+")
 
 
+_ANY_WORTH = re.compile("|".join(p.pattern for p in (_AUTOCORRECT_WORTH, _OWN_WORTH, _PAIR_MARK)))
+
+
 def findings(text: str, pairs: bool = True) -> list[Finding]:
     """Every typography problem in one text, in order, none overlapping another (our own
     rules first: where they and autocorrect see the same characters, ours say it better).
     Nothing inside a web address, or right by it, is reported."""
+    if not _ANY_WORTH.search(text):
+        return []  # plain Chinese prose, most of it: one search instead of all the rules
     own = list(_own_findings(text))
     if pairs:
         own.extend(pair_findings(text))
