@@ -35,7 +35,8 @@ def check_collections(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic
             status = getattr(target, "status", None)
             if target is None or status is None or status == "published":
                 continue
-            if getattr(collection, "status", "published") != "published":
+            # A status that did not validate is reported there; judged as the default here.
+            if (getattr(collection, "status", None) or "published") != "published":
                 continue  # a collection being assembled may list what is not out yet
             if status == "draft":
                 message = f"故事集只能收录已发布的条目，“{value}”（{target.origin.path}）还是草稿"

@@ -70,6 +70,8 @@ def _item_problems(item: Item) -> Iterator[Diagnostic]:
             else:
                 message = f"{name} 还是模板中的示例“{value.strip()}”，请写上真实内容或删去这一行"
                 yield diagnostic("W-PLACEHOLDER", where, message)
+    if not _may_hold_placeholder(item, published):
+        return  # the common case, decided on the raw text: no Markdown parse for it
     for prose in item_prose(item):
         if not prose.markdown:
             continue  # the fields were read above, the ones readers do not see included
@@ -88,6 +90,14 @@ def _item_problems(item: Item) -> Iterator[Diagnostic]:
             yield diagnostic("E-PLACEHOLDER", where, message)
         else:
             yield diagnostic("W-PLACEHOLDER", where, f"{what}还是模板中的占位文字，请填写")
+
+
+def _may_hold_placeholder(item: Item, published: bool) -> bool:
+    wanted = (*WRITE_HERE, TO_BE_WRITTEN) if published else WRITE_HERE
+    texts = [item.__dict__.get(name) for name in MARKDOWN_FIELDS.get(item.kind, ())]
+    if item.kind in ("story", "craftsman", "panel"):
+        texts.append(item.body.markdown)
+    return any(isinstance(t, str) and any(w in t for w in wanted) for t in texts)
 
 
 def _to_be_written(value: str, published: bool) -> bool:
