@@ -7,7 +7,8 @@ writing, or the reviewer should see it. A published item is an error: the placeh
 would be read on the site and printed (E-PLACEHOLDER, E-TEMPLATE-DEFAULT).
 
 Only what is provably the template's is reported: pre-filled values that may be true
-(today's date, the first unit or theme, the exhibit named as the panel) are not.
+(today's date, the first unit or theme, the exhibit named as the panel) are not. In a
+published item 待补充 is stopped wherever it stands, the editor's own note included.
 Every code here belongs to the `placeholders` family and to nothing else.
 """
 
