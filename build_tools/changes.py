@@ -40,7 +40,7 @@ class Scope:
 
     @property
     def files(self) -> frozenset[str]:
-        return self.own | self.referring.keys() | self.about.keys()
+        return frozenset(self.own | self.referring.keys() | self.about.keys())
 
     def wants(self, found: Diagnostic) -> bool:
         path = found.location.path

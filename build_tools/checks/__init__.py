@@ -22,6 +22,7 @@ from build_tools.checks import (
     ids,
     images,
     media,
+    memo,
     panels,
     personal,
     printing,
@@ -83,6 +84,13 @@ CHECKS: list[Check] = [
     terms.check_terms,
     personal.check_personal_data,
 ]
+# Checks that read each file's prose on its own: their findings are kept per file
+# (checks/memo.py), so a run reads only the files that changed.
+PER_FILE: tuple[Check, ...] = (
+    typography.check_typography,
+    terms.check_terms,
+    personal.check_personal_data,
+)
 
 
 def family_of(code: str) -> Family | None:
@@ -99,8 +107,11 @@ def run_checks(corpus: Corpus, settings: Settings) -> list[Diagnostic]:
     # What the checks parse, the site will not parse again; the prose is found once.
     with markdown.checking(), prose.shared():
         for check in CHECKS:
-            if check not in skipped:
+            if check not in skipped and check not in PER_FILE:
                 found.extend(check(corpus, settings))
+        per_file = [check for check in PER_FILE if check not in skipped]
+        if per_file:
+            found.extend(memo.run_kept(corpus, per_file, settings))
     return apply_settings(found, corpus, settings)
 
 

@@ -263,6 +263,8 @@ def check_personal_data(corpus: Corpus, settings: Settings) -> Iterator[Diagnost
     for path, body in markdown_texts(corpus):
         if "@" not in body.markdown and "tel:" not in body.markdown:
             continue
+        if corpus.scope is not None and path not in corpus.scope:
+            continue
         for link in links(body.markdown):
             found = find_in_link(link.href)
             if found is None:

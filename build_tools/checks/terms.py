@@ -32,7 +32,7 @@ from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
 from build_tools.content.dates import PartialDate
 from build_tools.content.model import Item, Unit
-from build_tools.content.prose import Prose, item_prose, owner_prose
+from build_tools.content.prose import Prose, corpus_prose, item_prose
 from build_tools.content.terms import Term, Terms, covered
 from build_tools.diagnostics import Diagnostic, diagnostic
 
@@ -66,7 +66,7 @@ def check_terms(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
     matcher = matcher_for(corpus.terms, corpus.units.values())
     if matcher.empty:
         return
-    for prose in owner_prose(corpus, corpus.scope):
+    for prose in corpus_prose(corpus):
         yield from matcher.scan(prose)
 
 

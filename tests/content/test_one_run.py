@@ -59,6 +59,7 @@ def test_one_run_reports_all_eight_mistakes_and_the_collection(valid_tree, run_c
             ("E-REF-CRAFTSMAN", STORY, 6, 13),  # unknown craftsman id
             ("E-REF-THEME", STORY, 7, 16),  # unknown theme
             ("E-YAML-CURLY-QUOTE", STORY, 8, 10),  # “…” used as YAML quotes
+            ("W-TYPO-PUNCTUATION", STORY, 8, 15),  # and a half-width colon in Chinese
             ("E-FIELD-MISSING", STORY, 9, 1),  # image without caption
             ("E-COLLECTION-UNPUBLISHED", COLLECTION, 10, 5),  # the draft in the collection
         ]
