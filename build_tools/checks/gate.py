@@ -50,8 +50,8 @@ def _item_problems(item: Item) -> Iterator[Diagnostic]:
         if not path or path[0] in skip:
             continue
         name = ".".join(str(p) for p in path if isinstance(p, str))
-        where = item.origin.at(*path)
         if _to_be_written(value, published):
+            where = item.origin.at(*path)  # asked only here: positions are unpacked on demand
             if published:
                 message = (
                     f"已发布的{label}中，{name} 还是模板中的占位文字“{TO_BE_WRITTEN}……”："
@@ -62,6 +62,7 @@ def _item_problems(item: Item) -> Iterator[Diagnostic]:
                 message = f"{name} 还是模板中的占位文字“{TO_BE_WRITTEN}……”，请填写"
                 yield diagnostic("W-PLACEHOLDER", where, message)
         elif examples.get(_pattern(path)) == value.strip():
+            where = item.origin.at(*path)
             if published:
                 message = (
                     f"已发布的{label}中，{name} 还是模板中的示例“{value.strip()}”："
