@@ -158,6 +158,8 @@ def line_ignores(corpus: Corpus) -> dict[str, dict[int, tuple[str, ...]]]:
     )
     for owner in owners:
         origin = owner.origin
+        if corpus.scope is not None and origin.path not in corpus.scope:
+            continue
         if id(origin.source_map) not in maps:
             maps.add(id(origin.source_map))
             add(origin.path, origin.source_map.ignores)
@@ -168,5 +170,6 @@ def line_ignores(corpus: Corpus) -> dict[str, dict[int, tuple[str, ...]]]:
         for _, text, where in field_markdown(owner, kind, origin):
             add(origin.path, body_ignores(text, where.line))
     for path, body in corpus.unvalidated_bodies:
-        add(path, body_ignores(body.markdown, body.line))
+        if corpus.scope is None or path in corpus.scope:
+            add(path, body_ignores(body.markdown, body.line))
     return found

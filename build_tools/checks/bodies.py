@@ -26,18 +26,23 @@ from build_tools.diagnostics import Diagnostic, Location, diagnostic
 CONTROL_REPORTS = 10
 
 
-def markdown_texts(corpus: Corpus) -> Iterator[tuple[str, Body]]:
+def markdown_texts(corpus: Corpus, *, everything: bool = False) -> Iterator[tuple[str, Body]]:
     """Every piece of Markdown in the corpus with its file and first line: bodies, hall
-    intros and collection forewords."""
+    intros and collection forewords (of the files in the corpus's scope, if it has one,
+    unless `everything` is asked for)."""
+    scope = None if everything else corpus.scope
     for item in corpus.items():
-        if item.kind in ("story", "craftsman", "panel"):
+        wanted = scope is None or item.origin.path in scope
+        if wanted and item.kind in ("story", "craftsman", "panel"):
             yield item.origin.path, item.body
-    yield from corpus.unvalidated_bodies
+    for path, body in corpus.unvalidated_bodies:
+        if scope is None or path in scope:
+            yield path, body
     for hall in corpus.halls.values():
-        if hall.intro:
+        if hall.intro and (scope is None or hall.origin.path in scope):
             yield hall.origin.path, _field_body(hall.origin.at("intro").line, hall.intro)
     for collection in corpus.collections.values():
-        if collection.foreword:
+        if collection.foreword and (scope is None or collection.origin.path in scope):
             line = collection.origin.at("foreword").line
             yield collection.origin.path, _field_body(line, collection.foreword)
 

@@ -28,6 +28,8 @@ def image_problems(corpus: Corpus, written_in: str, src: str, where: Location) -
 
 def check_images(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
     for item in corpus.items():
+        if corpus.scope is not None and item.origin.path not in corpus.scope:
+            continue
         for field in IMAGE_FIELDS:
             image: Image | None = field_value(item, field)
             if image is not None:

@@ -54,7 +54,7 @@ def references(corpus: Corpus) -> Iterator[Reference]:
                 if image is not None:
                     ref = corpus.media(item.origin.path, image.src)
                     yield Reference(ref, item.origin.at(field, "src"), field in COVER_FIELDS)
-    for path, body in markdown_texts(corpus):
+    for path, body in markdown_texts(corpus, everything=True):  # what is used: all of it
         for found in body_images(body.markdown):
             where = Location(path, body.line + found.line - 1, found.column)
             yield Reference(corpus.media(path, found.text), where, False)
