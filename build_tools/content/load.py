@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from build_tools.content import filecache, markdown
 from build_tools.content.corpus import Corpus
-from build_tools.content.filecache import FileCache, LoadedFile
+from build_tools.content.filecache import FileCache, LoadedFile, content_hash
 from build_tools.content.model import (
     FIELD_NAMES,
     Body,
@@ -285,10 +285,12 @@ class _Reader:
             return
         rel = self.rel(file)
         try:
-            text = decode(read_bytes(file, rel), rel)
+            raw = read_bytes(file, rel)
+            text = decode(raw, rel)
         except SourceError as exc:
             self.diagnostics.append(exc.diagnostic)
             return
+        self.corpus.digests[rel] = content_hash(raw)  # what kept findings depend on
         self.corpus.terms, problems = load_terms(text, rel)
         self.diagnostics.extend(problems)
 
