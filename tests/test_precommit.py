@@ -186,6 +186,19 @@ def test_a_clean_story_is_committed(content_repo: ContentRepo):
     assert "Passed" in result.stdout + result.stderr
 
 
+def test_typography_is_fixed_and_the_commit_stops_until_added(content_repo: ContentRepo):
+    path = "stories/red/comma.md"
+    content_repo.write(path, STORY.format(body="那天夜里,井下灯火通明."))
+    stopped = content_repo.commit(path)
+    output = stopped.stdout + stopped.stderr
+    assert stopped.returncode != 0, output
+    assert "culture fix" in output and "files were modified by this hook" in output
+    fixed = (content_repo.path / path).read_text(encoding="utf-8")
+    assert fixed == STORY.format(body="那天夜里，井下灯火通明。")
+    again = content_repo.commit(path)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
 def test_a_resident_id_number_blocks_the_commit(content_repo: ContentRepo):
     number = _resident_id()
     assert ric.calc_check_digit(number) == number[-1]
@@ -227,12 +240,13 @@ def test_renaming_and_deleting_are_committed(content_repo: ContentRepo):
 
 def test_the_example_config_uses_the_published_hook():
     hooks = {h["id"]: h for h in yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))}
-    check = hooks["culture-check"]
-    assert check["entry"] == "culture check"
-    assert check["language"] == "python"
-    assert check["files"] == "^stories/"
-    assert check["pass_filenames"] is True
-    assert check["require_serial"] is True
+    for command in ("check", "fix"):
+        hook = hooks[f"culture-{command}"]
+        assert hook["entry"] == f"culture {command}"
+        assert hook["language"] == "python"
+        assert hook["files"] == "^stories/"
+        assert hook["pass_filenames"] is True
+        assert hook["require_serial"] is True
     config = yaml.safe_load(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
     used = {h["id"] for repo in config["repos"] for h in repo["hooks"]}
     assert used <= set(hooks)
