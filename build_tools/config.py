@@ -80,11 +80,14 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
     `units.yml`, `red/`…) is returned as the content folder, its parent as the root."""
     start = start.resolve()
     here = start if start.is_dir() else start.parent
+    # A project above wins over content markers on the way: `stories/media/` has `red/`
+    # and `halls/` folders too, and is no content tree.
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file() or (folder / "mkdocs.yml").is_file():
             return folder, None
         if (folder / "stories").is_dir():
             return folder, None
+    for folder in (here, *here.parents):
         if any((folder / marker).exists() for marker in _CONTENT_MARKERS):
             return folder.parent, folder
     return here, None

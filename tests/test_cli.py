@@ -166,3 +166,16 @@ def test_help_is_in_chinese(valid_tree):
     assert "用法：" in result.stdout and "检查" in result.stdout
     result = culture("check", "--help", cwd=valid_tree)
     assert "输出格式" in result.stdout
+
+
+def test_a_media_path_is_checked_in_its_project(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "valid", project)
+    (project / "stories/media/red").mkdir(parents=True, exist_ok=True)
+    (project / "stories/media/halls").mkdir(parents=True, exist_ok=True)
+    shutil.copy(project / "stories/media/dot.png", project / "stories/media/red/x.png")
+    story = project / "stories/red/night-shift.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("unit: power-1", "unit: nowhere"))
+    result = culture("check", "stories/media/red/x.png", "stories/red/night-shift.md", cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "E-REF-UNIT" in result.stdout and "E-FILE-MISSING" not in result.stdout
