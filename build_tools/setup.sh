@@ -14,18 +14,19 @@ declare -A PROBES=(
   [chromium]="cmd:chromium"
   [poppler-utils]="cmd:pdftoppm"
   [zbar-tools]="cmd:zbarimg"
+  [nginx-light]="cmd:nginx"   # tests run examples/nginx.conf for real
 )
 
 present() {
   local probe=$1
   case $probe in
-    cmd:*) command -v "${probe#cmd:}" >/dev/null 2>&1 ;;
+    cmd:*) command -v "${probe#cmd:}" >/dev/null 2>&1 || [[ -x /usr/sbin/${probe#cmd:} ]] ;;
     font:*) command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "${probe#font:}" ;;
   esac
 }
 
 missing=()
-for package in fonts-noto-cjk chromium poppler-utils zbar-tools; do
+for package in fonts-noto-cjk chromium poppler-utils zbar-tools nginx-light; do
   present "${PROBES[$package]}" || missing+=("$package")
 done
 
