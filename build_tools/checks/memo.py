@@ -114,6 +114,9 @@ def save(corpus: Corpus, memo_key: str, kept: Kept, *, changed: bool) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if not _trusted(corpus.root):
             return
+        ignore = folder / ".gitignore"
+        if not ignore.exists():  # a content repository's `git status` stays clean
+            ignore.write_text("# culture's kept check findings\n*\n", encoding="utf-8")
         for old in folder.glob("*.pickle"):
             if old.name != f"{memo_key}.pickle":
                 with suppress(OSError):
