@@ -80,3 +80,16 @@ def test_a_planted_findings_file_is_never_run(valid_tree, capsys):
     _fresh_process()
     assert _codes(valid_tree) == []  # read as nothing kept: everything checked again
     assert "planted code ran" not in capsys.readouterr().out
+
+
+def test_two_cores_find_what_one_finds(valid_tree, monkeypatch):
+    _edit(valid_tree, STORY, "那年七月，", "那年七月,用了GPS。。")
+    _edit(valid_tree, OTHER, "title: 夜班", "title: 夜班ABC")
+    monkeypatch.setattr(memo, "PARALLEL_FROM", 10**9)
+    alone = _codes(valid_tree)
+    _fresh_process()
+    for kept in (valid_tree / ".cache/checks").glob("*.pickle"):
+        kept.unlink()
+    monkeypatch.setattr(memo, "PARALLEL_FROM", 1)
+    assert _codes(valid_tree) == alone
+    assert len({path for _, path, _ in alone}) >= 2
