@@ -35,10 +35,12 @@ def check_print_glyphs(corpus: Corpus, settings: Settings) -> Iterator[Diagnosti
     collections = list(corpus.collections.values())
     if not collections:
         return
+    scope = corpus.scope
     texts = [
         text
         for collection in collections
         for text in printed_texts(corpus, collection, _listed(corpus, collection))
+        if scope is None or text.where.path in scope
     ]
     try:
         fonts.glyph_problems([])  # a font that is not installed is said at once
