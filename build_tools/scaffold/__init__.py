@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from pypinyin import lazy_pinyin
 from slugify import slugify
 
 from build_tools.checks.references import theme_problem, unit_problem
@@ -26,6 +25,10 @@ class ScaffoldError(Exception):
 
 def make_id(title: str) -> str:
     """An id from a Chinese title or name, through pinyin."""
+    # Imported here: its dictionaries take a quarter of a second to load, and a check
+    # asks for an id only when a media file name needs one.
+    from pypinyin import lazy_pinyin
+
     return slugify(" ".join(lazy_pinyin(title)), max_length=60, word_boundary=True)
 
 
