@@ -54,9 +54,11 @@ def _open_project(start: Path) -> tuple[Project, Corpus, list[Diagnostic]]:
     return loaded.project, loaded.corpus, loaded.diagnostics
 
 
-def check_content(start: Path) -> tuple[Project, Corpus, list[Diagnostic]]:
+def check_content(
+    start: Path, *, parallel: bool = False
+) -> tuple[Project, Corpus, list[Diagnostic]]:
     """Load and check everything (the pipeline); diagnostics sorted by file and line."""
-    checked = pipeline.run(start)
+    checked = pipeline.run(start, parallel=parallel)
     return checked.project, checked.corpus, checked.diagnostics
 
 
@@ -81,13 +83,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = [p for p in given if not p.is_dir()]  # files, and paths that are gone
     if args.changed or args.base is not None or files:
         try:
-            checked = pipeline.run(start, scope=_report_scope(args, files, paths))
+            checked = pipeline.run(start, scope=_report_scope(args, files, paths), parallel=True)
         except ChangesError as exc:
             print(f"culture check: {exc}", file=sys.stderr)
             return 2
         found = checked.diagnostics
     else:
-        project, corpus, found = check_content(start)
+        project, corpus, found = check_content(start, parallel=True)
         root = project.root.resolve()
         scopes = [p.resolve() for p in paths]
         if not any(s in (root, project.content_dir.resolve()) for s in scopes):

@@ -49,7 +49,9 @@ def load(start: Path) -> Checked:
     return Checked(project, loaded.corpus, problems + loaded.diagnostics)
 
 
-def run(start: Path, scope: Callable[[Corpus], Scope] | None = None) -> Checked:
+def run(
+    start: Path, scope: Callable[[Corpus], Scope] | None = None, *, parallel: bool = False
+) -> Checked:
     """Load and check everything; diagnostics once each, sorted by file and line.
 
     Called again in the same process (the preview does, on every save), only the files
@@ -58,14 +60,16 @@ def run(start: Path, scope: Callable[[Corpus], Scope] | None = None) -> Checked:
 
     `scope`, given the loaded corpus, says what to report on (`culture check --changed`,
     see changes.py): only those findings are kept, and checks that read one file at a
-    time read only its files."""
+    time read only its files. `parallel`: `culture check` alone, which has the machine
+    to itself (a build runs children of its own)."""
     wanted: Scope | None = None
     with collector_paused():
         checked = load(start)
         if scope is not None:
             wanted = scope(checked.corpus)
             checked.corpus.scope = wanted.files
-        found = checked.diagnostics + run_checks(checked.corpus, checked.project.settings)
+        settings = checked.project.settings
+        found = checked.diagnostics + run_checks(checked.corpus, settings, parallel=parallel)
         store_parsed(checked.corpus)  # with what the checks found, for the next process
     if wanted is not None:
         # A broken culture.yml changes what every check says: always reported.
@@ -73,4 +77,3 @@ def run(start: Path, scope: Callable[[Corpus], Scope] | None = None) -> Checked:
     unique = {(d.code, d.location, d.message): d for d in found}
     checked.diagnostics = sorted(unique.values(), key=lambda d: d.sort_key)
     return checked
-

@@ -100,7 +100,8 @@ def family_of(code: str) -> Family | None:
     return None
 
 
-def run_checks(corpus: Corpus, settings: Settings) -> list[Diagnostic]:
+def run_checks(corpus: Corpus, settings: Settings, *, parallel: bool = False) -> list[Diagnostic]:
+    """Every check; `parallel` lets the per-file families use a second core."""
     switched_off = {f.name for f in FAMILIES if getattr(settings.checks, f.name) == "off"}
     skipped = {check for f in FAMILIES if f.name in switched_off for check in f.checks}
     found: list[Diagnostic] = []
@@ -111,7 +112,7 @@ def run_checks(corpus: Corpus, settings: Settings) -> list[Diagnostic]:
                 found.extend(check(corpus, settings))
         per_file = [check for check in PER_FILE if check not in skipped]
         if per_file:
-            found.extend(memo.run_kept(corpus, per_file, settings))
+            found.extend(memo.run_kept(corpus, per_file, settings, parallel=parallel))
     return apply_settings(found, corpus, settings)
 
 

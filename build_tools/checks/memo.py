@@ -160,13 +160,15 @@ def _find_inherited(paths: frozenset[str]) -> Found:
 
 
 def _find_in_parallel(
-    corpus: Corpus, checks: list[Check], settings: Any, todo: frozenset[str]
+    corpus: Corpus, checks: list[Check], settings: Any, todo: frozenset[str], *, parallel: bool
 ) -> Found:
     """`_find` over many files on two cores: a forked worker takes half of them (a cold
-    check of 10,000 stories parses every body). Only where forking is safe: a process
-    with no other thread (the preview's server has threads: it finds alone)."""
+    check of 10,000 stories parses every body). Only when asked for (`culture check`: a
+    build has its own children, and the worker's pages would add to its peak memory) and
+    where forking is safe: a process with no other thread."""
     if (
-        len(todo) < PARALLEL_FROM
+        not parallel
+        or len(todo) < PARALLEL_FROM
         or (os.cpu_count() or 1) < 2
         or threading.active_count() > 1
         or "fork" not in multiprocessing.get_all_start_methods()
@@ -190,7 +192,9 @@ def _find_in_parallel(
     return fresh
 
 
-def run_kept(corpus: Corpus, checks: Iterable[Check], settings: Any) -> list[Diagnostic]:
+def run_kept(
+    corpus: Corpus, checks: Iterable[Check], settings: Any, *, parallel: bool = False
+) -> list[Diagnostic]:
     """The findings of `checks` (per-file families) for the corpus (its scope): computed
     for the files whose bytes are not those of the kept findings, kept for the others."""
     checks = list(checks)
@@ -204,7 +208,7 @@ def run_kept(corpus: Corpus, checks: Iterable[Check], settings: Any) -> list[Dia
     )
     found: list[Diagnostic] = []
     if todo:
-        fresh = _find_in_parallel(corpus, checks, settings, todo)
+        fresh = _find_in_parallel(corpus, checks, settings, todo, parallel=parallel)
         for path, diagnostics in fresh.items():
             digest = corpus.digests.get(path)
             if digest is not None:

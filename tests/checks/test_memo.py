@@ -21,7 +21,7 @@ def _fresh_process() -> None:
 
 
 def _codes(project: Path) -> list[tuple[str, str, int]]:
-    found = pipeline.run(project).diagnostics
+    found = pipeline.run(project, parallel=True).diagnostics
     return sorted((d.code, d.location.path, d.location.line) for d in found)
 
 
