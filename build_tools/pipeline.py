@@ -50,7 +50,7 @@ def load(start: Path) -> Checked:
 
 
 def run(
-    start: Path, scope: Callable[[Corpus], Scope] | None = None, *, parallel: bool = False
+    start: Path, scope: Callable[[Corpus], Scope] | None = None, *, parallel: bool = True
 ) -> Checked:
     """Load and check everything; diagnostics once each, sorted by file and line.
 
@@ -60,8 +60,8 @@ def run(
 
     `scope`, given the loaded corpus, says what to report on (`culture check --changed`,
     see changes.py): only those findings are kept, and checks that read one file at a
-    time read only its files. `parallel`: `culture check` alone, which has the machine
-    to itself (a build runs children of its own)."""
+    time read only its files. `parallel`: the per-file families may fork a worker for half
+    of the files they have to read (see checks/memo.py)."""
     wanted: Scope | None = None
     with collector_paused():
         checked = load(start)

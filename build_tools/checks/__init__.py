@@ -100,7 +100,7 @@ def family_of(code: str) -> Family | None:
     return None
 
 
-def run_checks(corpus: Corpus, settings: Settings, *, parallel: bool = False) -> list[Diagnostic]:
+def run_checks(corpus: Corpus, settings: Settings, *, parallel: bool = True) -> list[Diagnostic]:
     """Every check; `parallel` lets the per-file families use a second core."""
     switched_off = {f.name for f in FAMILIES if getattr(settings.checks, f.name) == "off"}
     skipped = {check for f in FAMILIES if f.name in switched_off for check in f.checks}

@@ -163,9 +163,9 @@ def _find_in_parallel(
     corpus: Corpus, checks: list[Check], settings: Any, todo: frozenset[str], *, parallel: bool
 ) -> Found:
     """`_find` over many files on two cores: a forked worker takes half of them (a cold
-    check of 10,000 stories parses every body). Only when asked for (`culture check`: a
-    build has its own children, and the worker's pages would add to its peak memory) and
-    where forking is safe: a process with no other thread."""
+    check of 10,000 stories parses every body; the worker's pages are gone before a build
+    makes its pages). Only where forking is safe: a process with no other thread (the
+    preview's server has threads: it finds alone)."""
     if (
         not parallel
         or len(todo) < PARALLEL_FROM

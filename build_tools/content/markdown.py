@@ -475,6 +475,14 @@ def parse(markdown: str) -> MarkdownDoc:
     return doc
 
 
+def parse_to_read(markdown: str) -> MarkdownDoc:
+    """The parse of a text read once and let go (the editorial checks' prose): one that
+    is kept is used, a new one is not kept for the site (all 10,000 bodies of a corpus
+    would be, at once: a few hundred MB the site can do without, parsing each again as it
+    renders it)."""
+    return _for_site.get(markdown) or _recent.get(markdown) or _parse(markdown)
+
+
 @contextmanager
 def checking() -> Iterator[None]:
     """The checks are running: what they parse is kept for the site (see above)."""

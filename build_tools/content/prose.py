@@ -19,7 +19,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from build_tools.content.corpus import Corpus
-from build_tools.content.markdown import joins_across_break, parse
+from build_tools.content.markdown import joins_across_break, parse_to_read
 from build_tools.content.model import Body, Item, Origin, Theme, Unit
 from build_tools.diagnostics import Location
 
@@ -178,7 +178,7 @@ def markdown_prose(
 ) -> Iterator[Prose]:
     """The text nodes of a Markdown text, each run of them between code, images and
     breaks one Prose (so a rule never sees a code span's letters next to prose)."""
-    doc = parse(markdown)
+    doc = parse_to_read(markdown)
     written = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     parsed = doc.lines
     for token in doc.tokens:
