@@ -107,12 +107,16 @@ def run_checks(corpus: Corpus, settings: Settings, *, parallel: bool = True) -> 
     found: list[Diagnostic] = []
     # What the checks parse, the site will not parse again; the prose is found once.
     with markdown.checking(), prose.shared():
-        for check in CHECKS:
-            if check not in skipped and check not in PER_FILE:
-                found.extend(check(corpus, settings))
+
+        def the_others() -> None:
+            for check in CHECKS:
+                if check not in skipped and check not in PER_FILE:
+                    found.extend(check(corpus, settings))
+
         per_file = [check for check in PER_FILE if check not in skipped]
-        if per_file:
-            found.extend(memo.run_kept(corpus, per_file, settings, parallel=parallel))
+        found.extend(
+            memo.run_kept(corpus, per_file, settings, parallel=parallel, meanwhile=the_others)
+        )
     return apply_settings(found, corpus, settings)
 
 

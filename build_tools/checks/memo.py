@@ -160,12 +160,19 @@ def _find_inherited(paths: frozenset[str]) -> Found:
 
 
 def _find_in_parallel(
-    corpus: Corpus, checks: list[Check], settings: Any, todo: frozenset[str], *, parallel: bool
+    corpus: Corpus,
+    checks: list[Check],
+    settings: Any,
+    todo: frozenset[str],
+    *,
+    parallel: bool,
+    meanwhile: Callable[[], None],
 ) -> Found:
     """`_find` over many files on two cores: a forked worker takes half of them (a cold
     check of 10,000 stories parses every body; the worker's pages are gone before a build
     makes its pages). Only where forking is safe: a process with no other thread (the
-    preview's server has threads: it finds alone)."""
+    preview's server has threads: it finds alone). `meanwhile` runs here while the
+    worker starts on its half."""
     if (
         not parallel
         or len(todo) < PARALLEL_FROM
@@ -173,6 +180,7 @@ def _find_in_parallel(
         or threading.active_count() > 1
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
+        meanwhile()
         return _find(corpus, checks, settings, todo)
     ordered = sorted(todo)
     theirs, ours = frozenset(ordered[1::2]), frozenset(ordered[0::2])
@@ -182,6 +190,7 @@ def _find_in_parallel(
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             future = pool.submit(_find_inherited, theirs)
+            meanwhile()
             fresh = _find(corpus, checks, settings, ours)
             try:
                 fresh.update(future.result())
@@ -193,10 +202,16 @@ def _find_in_parallel(
 
 
 def run_kept(
-    corpus: Corpus, checks: Iterable[Check], settings: Any, *, parallel: bool = False
+    corpus: Corpus,
+    checks: Iterable[Check],
+    settings: Any,
+    *,
+    parallel: bool = False,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[Diagnostic]:
     """The findings of `checks` (per-file families) for the corpus (its scope): computed
-    for the files whose bytes are not those of the kept findings, kept for the others."""
+    for the files whose bytes are not those of the kept findings, kept for the others.
+    `meanwhile` (the other checks) runs while a worker finds, or first."""
     checks = list(checks)
     memo_key = key(corpus, checks)
     kept = dict(load(corpus, memo_key))
@@ -208,12 +223,16 @@ def run_kept(
     )
     found: list[Diagnostic] = []
     if todo:
-        fresh = _find_in_parallel(corpus, checks, settings, todo, parallel=parallel)
+        fresh = _find_in_parallel(
+            corpus, checks, settings, todo, parallel=parallel, meanwhile=meanwhile
+        )
         for path, diagnostics in fresh.items():
             digest = corpus.digests.get(path)
             if digest is not None:
                 kept[path] = (digest, diagnostics)
             found.extend(diagnostics)
+    else:
+        meanwhile()
     for path in wanted - todo:
         found.extend(kept[path][1])
     # Files no longer in the corpus are forgotten (a full run only: a scoped one sees few).
