@@ -46,7 +46,7 @@ def _item_problems(item: Item) -> Iterator[Diagnostic]:
     label = item.kind_label
     skip = set(MARKDOWN_FIELDS.get(item.kind, ()))  # read below, as Markdown
     examples = EXAMPLES.get(item.kind, {})
-    for path, value in _strings(item, ()):
+    for path, value in _strings(item, ()) if _fields_may_hold(item, examples) else ():
         if not path or path[0] in skip:
             continue
         name = ".".join(str(p) for p in path if isinstance(p, str))
@@ -92,6 +92,16 @@ def _item_problems(item: Item) -> Iterator[Diagnostic]:
             yield diagnostic("E-PLACEHOLDER", where, message)
         else:
             yield diagnostic("W-PLACEHOLDER", where, f"{what}还是模板中的占位文字，请填写")
+
+
+def _fields_may_hold(item: Item, examples: dict[tuple[str, ...], str]) -> bool:
+    """Whether any field could hold a placeholder or an example, asked of the item's JSON
+    (made in Rust) before every text of it is walked in Python: most items hold none."""
+    try:
+        dumped = item.model_dump_json(warnings=False)
+    except Exception:  # a partial item pydantic cannot write out: walk it
+        return True
+    return TO_BE_WRITTEN in dumped or any(f'"{value}"' in dumped for value in examples.values())
 
 
 def _may_hold_placeholder(item: Item, published: bool) -> bool:
