@@ -265,7 +265,8 @@ def pair_findings(text: str) -> list[Finding]:
                 found.append(_mixed(text, at, i, "）"))
         elif ch == '"':
             if stack and stack[-1][1] == '"':
-                stack.pop()
+                at, _ = stack.pop()
+                found.extend(_half_quotes(text, at, i))
             elif stack and stack[-1][1] == "“":
                 at, _ = stack.pop()
                 found.append(_mixed(text, at, i, "”"))
@@ -275,6 +276,17 @@ def pair_findings(text: str) -> list[Finding]:
         if opener in PAIRS:
             found.append(_unpaired(text, at, f"“{opener}”没有对应的“{PAIRS[opener]}”"))
     return found
+
+
+def _half_quotes(text: str, at: int, i: int) -> list[Finding]:
+    """"传家宝" in Chinese text: both quotes full-width (English inside "…" is left)."""
+    if not _CJK.search(text[at + 1 : i]):
+        return []
+    why = "中文里的引号用全角“”"
+    return [
+        Finding(at, at + 1, "W-TYPO-PUNCTUATION", '"', "“", True, why),
+        Finding(i, i + 1, "W-TYPO-PUNCTUATION", '"', "”", True, why),
+    ]
 
 
 def _apostrophe(text: str, i: int) -> bool:

@@ -115,3 +115,15 @@ def test_positions_point_at_the_old_text() -> None:
     text = "第一行\n第二行ZL50装载机"
     for f in findings(text):
         assert text[f.start : f.end] == f.old
+
+
+def test_half_width_quotes_around_chinese_become_full_width():
+    from build_tools.checks.typography import findings, fixed_text
+
+    text = '老矿工的"传家宝"是一盏灯'
+    found = findings(text)
+    quotes = [(f.start, f.new) for f in found if f.code == "W-TYPO-PUNCTUATION"]
+    assert quotes == [(4, "“"), (8, "”")]
+    assert fixed_text(text, found) == "老矿工的“传家宝”是一盏灯"
+    english = findings('他回答 "OK" 就走了')
+    assert not [f for f in english if f.code == "W-TYPO-PUNCTUATION"]
