@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from build_tools.checks import apply_settings
+from build_tools.checks.personal import find_personal_data
 from build_tools.checks.typography import Finding, fixed_text, message, prose_findings
 from build_tools.config import Project
 from build_tools.content.corpus import Corpus
@@ -212,7 +213,17 @@ def _apply(raw: bytes, edits: Sequence[Edit]) -> bytes | None:
 def _diff(old: bytes, new: bytes, rel: str) -> str:
     before = decode(old, rel).splitlines(keepends=True)
     after = decode(new, rel).splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"a/{rel}", f"b/{rel}"))
+    lines = difflib.unified_diff(before, after, f"a/{rel}", f"b/{rel}")
+    return "".join(masked(line) for line in lines)
+
+
+def masked(line: str) -> str:
+    """A line of the diff with any personal data masked, as the check's messages are:
+    the diff goes to the terminal and to CI logs (the pre-commit hook)."""
+    found = find_personal_data(line)
+    for item in sorted(found, key=lambda f: f.start, reverse=True):
+        line = line[: item.start] + item.masked + line[item.end :]
+    return line
 
 
 # -- the same values --------------------------------------------------------------------------

@@ -164,3 +164,17 @@ def test_a_file_with_errors_is_left_alone(valid_tree, monkeypatch, capsys):
     assert fix(valid_tree, monkeypatch=monkeypatch) == 1
     assert story.read_bytes() == before
     assert "文件有错误" in capsys.readouterr().err
+
+
+def test_the_diff_never_shows_personal_data(valid_tree, capsys, monkeypatch):
+    from build_tools.cli import main
+
+    monkeypatch.chdir(valid_tree)
+    story = valid_tree / "stories/red/first-shovel.md"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(
+        text.replace("那年七月，", "那年七月,电话13912345678。\n\n那年七月，"), encoding="utf-8"
+    )
+    assert main(["fix", "--dry-run", "stories"]) == 0
+    out = capsys.readouterr().out
+    assert "139****5678" in out and "13912345678" not in out
