@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import Collection, Craftsman, Hall, Panel, Story, Theme, Unit
+from build_tools.content.terms import TermModel
 
 SCHEMAS: dict[str, tuple[Any, str]] = {
     "story": (Story, "红色故事 stories/red/<id>.md 的 front matter"),
@@ -26,6 +27,7 @@ SCHEMAS: dict[str, tuple[Any, str]] = {
     "collection": (Collection, "故事集 stories/collections/<id>.yml"),
     "units": (list[Unit], "单位目录 stories/units.yml"),
     "themes": (list[Theme], "主题词表 stories/themes.yml"),
+    "terms": (list[TermModel], "规范表述词典 stories/terms.yml"),
     "culture": (Settings, "项目配置 culture.yml"),
 }
 

@@ -35,6 +35,7 @@ def _front_matter(path: Path) -> dict:
 def _sample_documents() -> list[tuple[str, Path]]:
     stories = PROJECT / "stories"
     docs = [("units", stories / "units.yml"), ("themes", stories / "themes.yml")]
+    docs += [("terms", stories / "terms.yml")]
     docs += [("hall", p) for p in stories.glob("halls/*/hall.yml")]
     docs += [("collection", p) for p in stories.glob("collections/*.yml")]
     docs += [("story", p) for p in stories.glob("red/*.md")]
