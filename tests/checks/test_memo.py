@@ -93,3 +93,13 @@ def test_two_cores_find_what_one_finds(valid_tree, monkeypatch):
     monkeypatch.setattr(memo, "PARALLEL_FROM", 1)
     assert _codes(valid_tree) == alone
     assert len({path for _, path, _ in alone}) >= 2
+
+
+def test_a_findings_folder_linked_elsewhere_is_never_written(valid_tree, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (valid_tree / ".cache").mkdir(exist_ok=True)
+    (valid_tree / ".cache/checks").symlink_to(outside, target_is_directory=True)
+    _edit(valid_tree, STORY, "那年七月，", "那年七月，用了GPS。")
+    assert any(code == "W-TYPO-SPACING" for code, _, _ in _codes(valid_tree))
+    assert list(outside.iterdir()) == []
