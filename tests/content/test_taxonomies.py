@@ -13,7 +13,7 @@ from build_tools.site import pages as pages_module
 from build_tools.site.images import ImageCatalog
 from build_tools.site.pages import SiteOptions, generate
 from build_tools.site.relations import SiteIndex
-from tests.conftest import FIXTURES, PROJECT
+from tests.conftest import PROJECT
 
 
 def _generate(corpus, tmp_path):
@@ -31,8 +31,8 @@ def test_every_term_of_every_taxonomy_gets_its_page(tmp_path):
                 assert f"{taxonomy.url(term)}index.md" in generated, (taxonomy.name, term.key)
 
 
-def test_a_unit_lists_the_stories_of_the_units_below_it():
-    corpus = run(FIXTURES / "valid").corpus
+def test_a_unit_lists_the_stories_of_the_units_below_it(valid_tree):
+    corpus = run(valid_tree).corpus
     index = SiteIndex.build(corpus, Audience.PREVIEW)
     unit = BY_NAME["unit"]
     group = {s.id for s in index.members(unit, "group")}
@@ -42,14 +42,14 @@ def test_a_unit_lists_the_stories_of_the_units_below_it():
     assert dates == sorted(dates)
 
 
-def test_honour_levels_are_defined_once_and_ordered_highest_first():
+def test_honour_levels_are_defined_once_and_ordered_highest_first(valid_tree):
     assert HONOR_LEVELS == ("国家级", "省部级", "集团级", "公司级")
-    terms = BY_NAME["level"].terms(run(FIXTURES / "valid").corpus)
+    terms = BY_NAME["level"].terms(run(valid_tree).corpus)
     assert [t.key for t in terms] == list(HONOR_LEVELS)
     assert BY_NAME["level"].url(terms[0]) == "craftsmen/levels/national/"
 
 
-def test_a_new_taxonomy_is_one_entry(tmp_path, monkeypatch):
+def test_a_new_taxonomy_is_one_entry(tmp_path, monkeypatch, valid_tree):
     """人物 (people named in stories), added as one entry with the generic index page."""
 
     def people(corpus):
@@ -70,7 +70,7 @@ def test_a_new_taxonomy_is_one_entry(tmp_path, monkeypatch):
     monkeypatch.setattr(taxonomies, "TAXONOMIES", table)
     monkeypatch.setattr(pages_module, "TAXONOMIES", table)
     monkeypatch.setattr("build_tools.site.relations.TAXONOMIES", table)
-    corpus = run(FIXTURES / "valid").corpus
+    corpus = run(valid_tree).corpus
     generated = _generate(corpus, tmp_path)
     assert "people/index.md" in generated
     assert "郭长青" in generated["people/index.md"]
