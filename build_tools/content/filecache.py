@@ -113,11 +113,42 @@ class FileCache:
         self.lock = threading.Lock()  # one load of a project at a time
         self.reads = 0  # files whose bytes were read in the current run (for tests)
         self.parses = 0  # files parsed in the current run, neither known nor on disk
+        # Parsed ahead on two cores (`prepare`): path → (stat, content hash, record).
+        self.prepared: dict[str, tuple[Stamp, str, LoadedFile]] = {}
 
     def begin(self) -> None:
         self.used = {}
         self.reads = self.parses = 0
         self.disk.trusted = None  # asked again once per run
+        self.prepared = {}
+
+    def prepare(
+        self,
+        files: list[tuple[Path, str]],
+        read: Callable[[Path, str], bytes],
+        parse: Callable[[bytes, str], LoadedFile],
+    ) -> None:
+        """Parse, on two cores, the files of a folder that neither this process nor the
+        disk cache knows (a first run: 10,000 stories), so that `load` finds them ready.
+        Only where forking is safe (no other thread: the preview parses one at a time)
+        and worth it; a file that cannot be read is left to `load`, which reports it."""
+        if len(files) < PARALLEL_FROM or not _may_fork():
+            return
+        new: list[tuple[str, bytes, Stamp]] = []
+        for file, rel in files:
+            stamp = _stamp(file)
+            if stamp is None or rel in self.known or self.disk.known(rel, stamp) is not None:
+                continue
+            try:
+                raw = read(file, rel)
+            except Exception:  # said by `load`, in its place
+                continue
+            if self.disk.get(rel, content_hash(raw)) is None:
+                new.append((rel, raw, stamp))
+        if len(new) < PARALLEL_FROM:
+            return
+        for rel, digest, stamp, loaded in _parse_on_two_cores(new, parse):
+            self.prepared[rel] = (stamp, digest, loaded)
 
     def load(
         self,
@@ -138,6 +169,14 @@ class FileCache:
         if known is not None and stamp is not None and known.stamp == stamp:
             self.used[rel] = known.loaded
             return known.loaded
+        ready = self.prepared.pop(rel, None)
+        if ready is not None and stamp is not None and ready[0] == stamp:
+            self.reads += 1
+            self.parses += 1
+            racy = looked - max(stamp[0], stamp[1]) < _RACY_NS
+            self.known[rel] = _Known(None if racy else stamp, ready[2])
+            self.used[rel] = ready[2]
+            return ready[2]
         self.reads += 1
         raw = read(file, rel)
         digest = content_hash(raw)
@@ -163,6 +202,72 @@ class FileCache:
     def save(self) -> None:
         """Write what the last run used to the project's cache folder."""
         self.disk.save({rel: (loaded, self.known[rel].stamp) for rel, loaded in self.used.items()})
+
+
+# New files in one folder before a second core is worth forking for.
+PARALLEL_FROM = 500
+
+
+def _may_fork() -> bool:
+    import multiprocessing
+
+    return (
+        (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+# What the forked worker parses: set just before the pool forks, so it is inherited.
+_job: tuple[list[tuple[str, bytes, Stamp]], Callable[[bytes, str], LoadedFile]] | None = None
+
+
+def _parse_share(indices: range) -> bytes:
+    assert _job is not None
+    new, parse = _job
+    done = [(new[i][0], _parsed(parse, new[i][1], new[i][0])) for i in indices]
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Hall: _hall_alone}
+    pickler.dump(done)
+    return stream.getvalue()
+
+
+def _parsed(parse: Callable[[bytes, str], LoadedFile], raw: bytes, rel: str) -> LoadedFile:
+    loaded = parse(raw, rel)
+    loaded.digest = content_hash(raw)
+    return loaded
+
+
+def _parse_on_two_cores(
+    new: list[tuple[str, bytes, Stamp]], parse: Callable[[bytes, str], LoadedFile]
+) -> Iterator[tuple[str, str, Stamp, LoadedFile]]:
+    """(path, hash, stat, what it gives) of each new file: the second half parsed by a
+    forked worker (its records come back the way the disk cache keeps them), the first
+    here meanwhile. A worker that fails leaves its half to be parsed by `load`."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _job
+    half = len(new) // 2
+    _job = (new, parse)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            theirs = pool.submit(_parse_share, range(half, len(new)))
+            for rel, raw, stamp in new[:half]:
+                loaded = _parsed(parse, raw, rel)
+                yield rel, loaded.digest or "", stamp, loaded
+            try:
+                records = _Unpickler(io.BytesIO(theirs.result())).load()
+            except Exception:
+                return
+    finally:
+        _job = None
+    stamps = {rel: stamp for rel, _, stamp in new}
+    for rel, loaded in records:
+        if isinstance(loaded, LoadedFile) and rel in stamps:
+            yield rel, loaded.digest or "", stamps[rel], loaded
 
 
 # Projects loaded in this process, most recent last; a test suite loads hundreds.

@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from build_tools.content import filecache, markdown
@@ -312,7 +312,14 @@ class _Reader:
 
     def read_folder(self, name: str, model: type[ItemT], into: dict[str, ItemT]) -> None:
         folder = self.folder(name)
-        for file in self.files(folder, ".md") if folder else ():
+        files = self.files(folder, ".md") if folder else []
+
+        def parse(raw: bytes, rel: str) -> LoadedFile:
+            stem = PurePosixPath(rel).stem
+            return _markdown_item(raw, rel, model, stem, stem)
+
+        self.cache.prepare([(file, self.rel(file)) for file in files], read_bytes, parse)
+        for file in files:
             item = self.read_markdown_item(file, model, file.stem)
             if item is None:
                 self.corpus.broken.add((model.kind, file.stem))

@@ -323,3 +323,30 @@ def test_a_cache_folder_leading_elsewhere_is_neither_read_nor_written(project, t
     _new_process()
     checked = pipeline.run(project)
     assert _cache(project).parses == checked.corpus.files
+
+
+def test_new_files_parsed_on_two_cores_give_what_one_core_gives(project, monkeypatch):
+    for i in range(6):
+        (project / f"stories/red/extra-{i}.md").write_text(
+            NEW_STORY.replace("新来的故事", f"第{i}个故事").replace("date: 1960", "date: 1960-13")
+            if i == 3
+            else NEW_STORY.replace("新来的故事", f"第{i}个故事"),
+            encoding="utf-8",
+        )
+    alone = pipeline.run(project)
+    one = (sorted(alone.corpus.stories), sorted(map(str, alone.diagnostics)))
+    shutil.rmtree(project / ".cache")
+    _new_process()
+    monkeypatch.setattr(filecache, "PARALLEL_FROM", 2)
+    forked = []
+    real = filecache._parse_on_two_cores
+    monkeypatch.setattr(
+        filecache, "_parse_on_two_cores", lambda new, parse: forked.append(1) or real(new, parse)
+    )
+    both = pipeline.run(project)
+    import threading
+
+    assert forked or threading.active_count() > 1  # forked, unless a thread forbade it
+    assert (sorted(both.corpus.stories), sorted(map(str, both.diagnostics))) == one
+    assert any("E-DATE" in d.code for d in both.diagnostics)  # a broken file's error too
+    assert _cache(project).parses >= 6
