@@ -25,6 +25,8 @@ STATUS_LABELS: dict[str, str] = {"draft": "草稿", "review": "待审", "publish
 HonorLevel = Literal["国家级", "省部级", "集团级", "公司级"]
 PanelKind = Literal["intro", "section", "exhibit"]
 PANEL_KIND_LABELS: dict[str, str] = {"intro": "前言", "section": "单元说明", "exhibit": "展品说明"}
+PanelSize = Literal["A0", "A1", "A2", "A3", "A4"]
+Orientation = Literal["portrait", "landscape"]
 
 # Every text and every list is bounded: a field holds what a page shows, never a pasted
 # book (nor what an alias bomb would expand to). Titles and summaries have the spec's own
@@ -340,6 +342,12 @@ class Hall(Item):
         title="曾用 id",
         description="展厅文件夹改名前的名字，旧网址会跳转",
         max_length=MAX_ENTRIES,
+    )
+    panel_size: PanelSize = Field(
+        "A3", title="展板尺寸", description="印刷展板校样的纸张尺寸：A0–A4，默认 A3"
+    )
+    panel_orientation: Orientation = Field(
+        "portrait", title="展板方向", description="portrait 竖版（默认）/ landscape 横版"
     )
     _panels: list[Panel] = PrivateAttr(default_factory=list)
 
