@@ -121,21 +121,7 @@ class _Book:
     def usable(
         self, written_in: str, src: str, where: Location
     ) -> tuple[str, media.ImageInfo] | None:
-        """The Typst path (from the project root) of an image the resolver accepted and
-        `media.inspect` found whole; otherwise None, with the check's own diagnostic:
-        nothing broken, oversized or outside the tree is ever given to Typst."""
-        ref = self.corpus.media(written_in, src)
-        problem = media.diagnose(ref, where, self.corpus.content_dir.name)
-        if problem is not None or ref.path is None:
-            self.problems.extend([problem] if problem is not None else [])
-            return None
-        info = media.inspect(ref)
-        assert isinstance(info, media.ImageInfo)  # diagnose() found no problem
-        try:
-            relative = ref.path.relative_to(os.path.realpath(self.corpus.root))
-        except ValueError:  # a content folder linked in from elsewhere: Typst cannot read it
-            return None
-        return "/" + relative.as_posix(), info
+        return usable_image(self.corpus, written_in, src, where, self.problems)
 
     def body(self, item: Item) -> Markup:
         where = {
@@ -223,16 +209,36 @@ class _Book:
             self.problems.append(diagnostic("E-PRINT-GLYPH", where, f"{exc}，无法排印小册子"))
 
 
+def usable_image(
+    corpus: Corpus, written_in: str, src: str, where: Location, problems: list[Diagnostic]
+) -> tuple[str, media.ImageInfo] | None:
+    """The Typst path (from the project root) of an image the resolver accepted and
+    `media.inspect` found whole; otherwise None, with the check's own diagnostic added to
+    `problems`: nothing broken, oversized or outside the tree is ever given to Typst."""
+    ref = corpus.media(written_in, src)
+    problem = media.diagnose(ref, where, corpus.content_dir.name)
+    if problem is not None or ref.path is None:
+        problems.extend([problem] if problem is not None else [])
+        return None
+    info = media.inspect(ref)
+    assert isinstance(info, media.ImageInfo)  # diagnose() found no problem
+    try:
+        relative = ref.path.relative_to(os.path.realpath(corpus.root))
+    except ValueError:  # a content folder linked in from elsewhere: Typst cannot read it
+        return None
+    return "/" + relative.as_posix(), info
+
+
 def low_resolution(
-    src: str, info: media.ImageInfo, printed_mm: float, where: Location
+    src: str, info: media.ImageInfo, printed_mm: float, where: Location, min_dpi: int = MIN_DPI
 ) -> Diagnostic | None:
-    """W-PRINT-IMAGE-DPI when an image printed `printed_mm` wide has under MIN_DPI."""
+    """W-PRINT-IMAGE-DPI when an image printed `printed_mm` wide has under `min_dpi`."""
     dpi = info.width / (printed_mm / 25.4)
-    if dpi >= MIN_DPI:
+    if dpi >= min_dpi:
         return None
     message = (
         f"图片“{src}”印刷宽度约 {printed_mm:.0f} 毫米时只有 {dpi:.0f} dpi，"
-        f"低于 {MIN_DPI} dpi，印出来会发虚；请换用至少 {printed_mm / 25.4 * MIN_DPI:.0f} 像素宽的原图"
+        f"低于 {min_dpi} dpi，印出来会发虚；请换用至少 {printed_mm / 25.4 * min_dpi:.0f} 像素宽的原图"
     )
     return diagnostic("W-PRINT-IMAGE-DPI", where, message)
 
