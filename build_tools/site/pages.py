@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Collection as Collection_
 from dataclasses import dataclass, field, replace
@@ -21,8 +22,10 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from build_tools.config import Settings
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
+from build_tools.content.markdown import count_characters
 from build_tools.content.markdown import images as images_of
 from build_tools.content.media import MediaRef
 from build_tools.content.model import (
@@ -36,7 +39,9 @@ from build_tools.content.model import (
     Story,
 )
 from build_tools.content.taxonomies import BY_NAME, HONOR_LEVELS, TAXONOMIES, Taxonomy, Term
+from build_tools.content.tour import Tour, narration_seconds, tour
 from build_tools.diagnostics import Diagnostic
+from build_tools.print import qr
 from build_tools.site import urls
 from build_tools.site.images import ImageCatalog, PublishedImage
 from build_tools.site.relations import SiteIndex, name_key
@@ -53,6 +58,10 @@ class SiteOptions:
     home_craftsmen: int = 6
     related: int = 5
     unit_craftsmen: int = 6  # shown on a unit page; the rest on its craftsmen page
+    settings: Settings = field(default_factory=Settings)  # budgets and speaking rate
+    # The intranet address the panels' QR codes point at (print/qr.py); None when
+    # mkdocs.yml has none that can be printed: the panel pages then show no code.
+    site_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +116,73 @@ class Pager:
     previous: str | None
     next: str | None
     pages: list[tuple[int, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class StopView:
+    """A panel on a hall's tour, as the hall page and the 讲解模式 page show it."""
+
+    number: str
+    title: str
+    url: str
+    anchor: str  # its section on the 讲解模式 page
+    badge: str | None
+    characters: int  # reading length, counted as the budget counts it
+    over_budget: int  # characters over the budget; 0 within it
+    duration: str  # narration time: 45 秒, 1 分 20 秒; "—" without narration
+    narration: tuple[str, ...]  # its paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneView:
+    id: str
+    title: str
+    description: str | None
+    stops: tuple[StopView, ...]
+    characters: int
+    duration: str
+
+
+@dataclass(frozen=True, slots=True)
+class TourView:
+    zones: tuple[ZoneView, ...]
+    stops: int
+    narrated: int  # stops with narration
+    minutes: int  # the whole narration, rounded up
+    duration: str
+
+
+@dataclass(frozen=True, slots=True)
+class QrView:
+    """A panel's QR code (the very one printed on it) for staff to test."""
+
+    svg: Markup  # made by print/qr.py from our own URL, never from content
+    url: str
+
+
+def _duration(seconds: int) -> str:
+    """A narration time as a guide reads it: 45 秒, 2 分钟, 1 分 20 秒."""
+    if seconds <= 0:
+        return "—"
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} 秒"
+    return f"{minutes} 分钟" if not rest else f"{minutes} 分 {rest} 秒"
+
+
+def _paragraphs(text: str | None) -> tuple[str, ...]:
+    """A plain text's paragraphs (blank lines between them); lines inside one joined."""
+    if not text:
+        return ()
+    parts = re.split(r"\n\s*\n", text)
+    found = ("".join(line.strip() for line in part.splitlines()) for part in parts)
+    return tuple(p for p in found if p)
+
+
+def _qr_view(address: str | None) -> QrView | None:
+    if address is None:
+        return None
+    return QrView(Markup(qr.svg(address, scale=4)), address)
 
 
 def _yaml_text(value: Any) -> Markup:
@@ -232,11 +308,13 @@ class _Generator:
         booklets: Mapping[str, str] | None = None,
         stale: Collection_[str] = (),
         previous: Generation | None = None,
+        hall_files: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.corpus = corpus
         self.previous = previous or Generation({})
         self.problems = problems or {}
         self.booklets = booklets or {}
+        self.hall_files = hall_files or {}
         self.stale = stale
         self.options = options
         self.images = _Recording(images, self)
@@ -867,25 +945,9 @@ class _Generator:
             halls=[(h, Link(h.name, urls.hall(h)), len(self.index.panels(h))) for h in halls],
         )
         for hall in halls:
+            self.hall(hall)
+            self.hall_guide(hall)
             panels = self.index.panels(hall)
-            url = urls.hall(hall)
-            zones = [(zone, [p for p in panels if p.zone == zone.id]) for zone in hall.zones]
-            if self.begin(url):
-                self.emit(
-                    url,
-                    "hall.md.j2",
-                    item=hall,
-                    hall=hall,
-                    opened=hall.opened.zh() if hall.opened else None,
-                    lazy={
-                        "intro": self.deferred(
-                            hall,
-                            partial(self.markdown_field, hall.intro, hall, url),
-                            text=hall.intro,
-                        )
-                    },
-                    zones=[(z, [(p, urls.panel(p), self.badge(p)) for p in ps]) for z, ps in zones],
-                )
             titles = {z.id: z.title for z in hall.zones}
             for i, panel in enumerate(panels):
                 self.panel(
@@ -895,6 +957,92 @@ class _Generator:
                     panels[i - 1] if i else None,
                     panels[i + 1] if i + 1 < len(panels) else None,
                 )
+
+    def tour_view(self, hall: Hall) -> TourView:
+        """The hall's tour as its pages show it (content/tour.py counts and times it)."""
+        found: Tour = tour(self.corpus, hall, self.options.audience, self.options.settings)
+        zones = []
+        for z in found.zones:
+            stops = tuple(
+                StopView(
+                    number=s.panel.number,
+                    title=s.panel.title,
+                    url=urls.panel(s.panel),
+                    anchor=f"stop-{s.panel.id}",
+                    badge=self.badge(s.panel),
+                    characters=s.characters,
+                    over_budget=max(0, s.characters - s.budget),
+                    duration=_duration(s.seconds),
+                    narration=_paragraphs(s.panel.narration),
+                )
+                for s in z.stops
+            )
+            characters = sum(s.characters for s in z.stops)
+            zones.append(
+                ZoneView(
+                    z.zone.id,
+                    z.zone.title,
+                    z.zone.description,
+                    stops,
+                    characters,
+                    _duration(z.seconds),
+                )
+            )
+        return TourView(
+            zones=tuple(zones),
+            stops=len(found.stops),
+            narrated=sum(1 for s in found.stops if s.seconds),
+            minutes=math.ceil(found.seconds / 60),
+            duration=_duration(found.seconds),
+        )
+
+    def hall(self, hall: Hall) -> None:
+        """The hall's page: its tour at a glance (it shows every panel: it depends on
+        them all) and the files made for it (`hall_files`)."""
+        url = urls.hall(hall)
+        files = self.hall_files.get(hall.id, {})
+        if self.begin(url):
+            self.emit(
+                url,
+                "hall.md.j2",
+                item=hall,
+                hall=hall,
+                opened=hall.opened.zh() if hall.opened else None,
+                lazy={
+                    "intro": self.deferred(
+                        hall,
+                        partial(self.markdown_field, hall.intro, hall, url),
+                        text=hall.intro,
+                    )
+                },
+                tour=self.tour_view(hall),
+                guide=urls.hall_guide(hall),
+                files={name: files[name] for name in urls.HALL_FILES if name in files},
+            )
+
+    def hall_guide(self, hall: Hall) -> None:
+        """讲解模式: every narration of the hall in tour order, for a guide's phone."""
+        url = urls.hall_guide(hall)
+        if self.begin(url):
+            view = self.tour_view(hall)
+            stops = [(zone.title, stop) for zone in view.zones for stop in zone.stops]
+            self.emit(
+                url,
+                "hall_guide.md.j2",
+                item=hall,
+                hall=Link(hall.name, urls.hall(hall)),
+                tour=view,
+                # each stop with its zone's title and the stops before and after it
+                stops=[
+                    (
+                        zone,
+                        stop,
+                        stops[i - 1][1] if i else None,
+                        stops[i + 1][1] if i + 1 < len(stops) else None,
+                    )
+                    for i, (zone, stop) in enumerate(stops)
+                ],
+            )
 
     def panel(
         self,
@@ -911,6 +1059,8 @@ class _Generator:
         for neighbour in (previous, following):
             if neighbour is not None:
                 self.version(neighbour)
+        base = self.options.site_url
+        address = qr.panel_url(base, panel) if base else None
         self.emit(
             url,
             "panel.md.j2",
@@ -930,7 +1080,14 @@ class _Generator:
                     lambda: self.body(panel, url),
                     text=panel.body.markdown,
                 ),
+                # The code printed on the panel, shown so that staff can test it.
+                "qr": Deferred(address, partial(_qr_view, address)),
             },
+            narration=_paragraphs(panel.narration),
+            narration_time=_duration(
+                narration_seconds(count_characters(panel.narration or ""), self.options.settings)
+            ),
+            qr_note=address is None and self.options.audience is Audience.PREVIEW,
             related=[self.item_card(i, url) for i in related],
             previous=Link(f"{previous.number} {previous.title}", urls.panel(previous))
             if previous
@@ -1027,18 +1184,20 @@ def generate(
     booklets: Mapping[str, str] | None = None,
     stale: Collection_[str] = (),
     previous: Generation | None = None,
+    hall_files: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Generation:
     """Every generated page of the site (`.markdown`: `{virtual docs path: Markdown}`),
     with what each was made from.
 
     `index` is the site's relations, when the caller has built them already;
     `problems` the diagnostics by file, shown on each item's page (preview only);
-    `booklets` the URL of each collection's PDF that was made; `stale` the files
+    `booklets` the URL of each collection's PDF that was made; `hall_files` the
+    URLs of each hall's files that were made (`urls.HALL_FILES`); `stale` the files
     whose items are shown in their last good version (preview); `previous` what the
     last generation made: a page that shows what it showed then is taken from it
     instead of being rendered again."""
     return _Generator(
-        corpus, options, images, overrides, index, problems, booklets, stale, previous
+        corpus, options, images, overrides, index, problems, booklets, stale, previous, hall_files
     ).generate()
 
 
@@ -1057,6 +1216,26 @@ def collection_page(
     `(virtual docs path, Markdown)`."""
     generator = _Generator(corpus, options, images, overrides, index, problems, booklets)
     generator.collection(collection)
+    return next((path, made.markdown) for path, made in generator.made.pages.items())
+
+
+def hall_page(
+    corpus: Corpus,
+    options: SiteOptions,
+    images: ImageCatalog,
+    overrides: Path | None,
+    index: SiteIndex,
+    hall: Hall,
+    *,
+    problems: Mapping[str, Sequence[Diagnostic]] | None = None,
+    hall_files: Mapping[str, Mapping[str, str]] | None = None,
+) -> tuple[str, str]:
+    """One hall's page again, once its files are known to exist or not:
+    `(virtual docs path, Markdown)`."""
+    generator = _Generator(
+        corpus, options, images, overrides, index, problems, hall_files=hall_files
+    )
+    generator.hall(hall)
     return next((path, made.markdown) for path, made in generator.made.pages.items())
 
 

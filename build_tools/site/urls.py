@@ -26,6 +26,21 @@ def hall(item: Hall | str) -> str:
     return f"halls/{item if isinstance(item, str) else item.id}/"
 
 
+def hall_guide(item: Hall | str) -> str:
+    """A hall's 讲解模式 page: every narration in tour order, for a guide's phone."""
+    return f"{hall(item)}guide/"
+
+
+# A hall's files for the exhibition contractor and the guides, made by `culture build`.
+HALL_FILES = ("panels.pdf", "narration.pdf", "inventory.csv")
+
+
+def hall_file(item: Hall | str, name: str) -> str:
+    """Where one of a hall's `HALL_FILES` is in the site."""
+    assert name in HALL_FILES, name
+    return f"{hall(item)}{name}"
+
+
 def panel(item: Panel) -> str:
     return f"halls/{item.hall}/{item.id}/"
 
