@@ -315,6 +315,88 @@ def cmd_booklet(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- culture panels -------------------------------------------------------------------------
+
+
+def cmd_panels(args: argparse.Namespace) -> int:
+    import functools
+    import shutil
+    import tempfile
+
+    from build_tools.content.audience import Audience
+    from build_tools.content.tour import tour
+    from build_tools.print import qr
+    from build_tools.print.booklet import BookletError
+    from build_tools.print.inventory import image_file, write_inventory
+    from build_tools.print.narration import make_narration
+    from build_tools.print.panels import make_panel_proofs
+    from build_tools.site import urls
+
+    project, corpus, found = check_content(Path.cwd())
+    # The hall's own files: hall.yml and its panels, those that did not load as well.
+    folder = f"{_relative(project.content_dir.resolve(), project.root.resolve())}/halls/{args.hall}"
+    errors = [d for d in found if d.severity is Severity.ERROR and _within(d.location.path, folder)]
+    if errors:
+        print(report.format_text(errors))
+        print("culture panels: 展厅有错误，未生成展板文件。", file=sys.stderr)
+        return 1
+    hall = corpus.halls.get(args.hall)
+    if hall is None:
+        known = "、".join(sorted(corpus.halls)) or "（没有展厅）"
+        print(f"culture panels: 没有展厅“{args.hall}”；现有：{known}", file=sys.stderr)
+        return 1
+    try:
+        base = qr.site_url(project.root)
+    except qr.QrError as exc:
+        print(f"culture panels: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else project.root / "site" / urls.hall(hall)
+    url_of = functools.partial(qr.panel_url, base)
+    settings = project.settings
+    out.mkdir(parents=True, exist_ok=True)
+    # All three files or none: made in a folder beside them, moved in place at the end.
+    with tempfile.TemporaryDirectory(prefix=".panels-", dir=out) as staging:
+        made = Path(staging)
+        try:
+            result = make_panel_proofs(
+                corpus,
+                hall.id,
+                made / "panels.pdf",
+                base_url=base,
+                proof=args.proof,
+                settings=settings,
+            )
+            make_narration(
+                corpus,
+                hall.id,
+                made / "narration.pdf",
+                settings=settings,
+                proof=args.proof,
+                url_of=url_of,
+            )
+        except BookletError as exc:
+            print(report.format_text(exc.diagnostics))
+            print("culture panels: 未生成展板文件。", file=sys.stderr)
+            return 1
+        audience = Audience.PROOF if args.proof else Audience.PRODUCTION
+        write_inventory(
+            tour(corpus, hall, audience, settings),
+            made / "inventory.csv",
+            url_of=url_of,
+            image_of=functools.partial(image_file, corpus),
+            proof=args.proof,
+        )
+        for name in ("panels.pdf", "narration.pdf", "inventory.csv"):
+            shutil.move(made / name, out / name)
+    if result.diagnostics:
+        print(report.format_text(result.diagnostics))
+    label = "展板校样" if args.proof else "展板"
+    print(f"{label}已生成：{out / 'panels.pdf'}（{result.pages} 页）", file=sys.stderr)
+    print(f"讲解词已生成：{out / 'narration.pdf'}", file=sys.stderr)
+    print(f"展品清单已生成：{out / 'inventory.csv'}", file=sys.stderr)
+    return 0
+
+
 # -- entry point ---------------------------------------------------------------------------
 
 
@@ -421,6 +503,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     booklet.add_argument("--copies", type=int, metavar="册数", help="印数，印在版权页上")
     booklet.set_defaults(func=cmd_booklet)
+
+    panels = commands.add_parser(
+        "panels",
+        help="把展厅的展板排印成 PDF 校样，并生成讲解词和展品清单",
+        description="按参观顺序把一个展厅已发布的展板排成 panels.pdf（每块一页，按 hall.yml 中的"
+        "展板尺寸，3 毫米出血并带裁切线，每页印有指向展板网页的二维码），同时生成讲解词 "
+        "narration.pdf 和展品清单 inventory.csv。二维码网址取自 mkdocs.yml 的 site_url。"
+        "展厅文件有错误时不生成任何文件。",
+    )
+    panels.add_argument("hall", metavar="展厅id")
+    panels.add_argument(
+        "--out", metavar="文件夹", help="输出文件夹（默认 site/halls/<展厅id>/，即展厅网页所在处）"
+    )
+    panels.add_argument("--proof", action="store_true", help="校样：包括待审展板，每页加“校样”水印")
+    panels.set_defaults(func=cmd_panels)
 
     fixer = commands.add_parser(
         "fix",
