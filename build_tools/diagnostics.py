@@ -105,6 +105,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E-PANEL-TOO-LONG": (E, "展板文字超过字数预算"),
     "W-NARRATION-LONG": (W, "讲解词时间过长"),
     "W-HALL-EMPTY-ZONE": (W, "展厅单元中没有展板"),
+    "W-PANEL-NO-IMAGE": (W, "展品说明没有图片"),
+    "W-PANEL-DUPLICATE-TEXT": (W, "两块展板的正文完全相同"),
+    "W-PANEL-RELATED-UNPUBLISHED": (W, "待审的展板关联了未发布的故事或工匠"),
     # collections
     "E-COLLECTION-UNPUBLISHED": (E, "故事集收录了草稿"),
     "W-COLLECTION-REVIEW": (W, "故事集收录了待审条目"),

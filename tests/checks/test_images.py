@@ -44,8 +44,8 @@ def test_every_image_field_is_inspected(hostile, run_check):
     _edit(stories / "craftsmen/wang-jian-guo.md", "../media/dot.png", "../media/cut.jpg")
     _edit(
         stories / "halls/main-hall/lamp.md",
-        "status: published",
-        "image: {src: ../../media/note.png, caption: 矿灯}\nstatus: published",
+        "../../media/dot.png, caption: 矿工头灯",
+        "../../media/note.png, caption: 矿灯",
     )
     (stories / "collections/red-memory.yml").write_text(
         (stories / "collections/red-memory.yml").read_text(encoding="utf-8")
@@ -56,7 +56,7 @@ def test_every_image_field_is_inspected(hostile, run_check):
     assert _found(run, "E-IMAGE-TOO-LARGE") == [("stories/red/first-shovel.md", 10, 14)]
     broken = _found(run, "E-IMAGE-BROKEN")
     assert ("stories/craftsmen/wang-jian-guo.md", 5, 14) in broken
-    assert ("stories/halls/main-hall/lamp.md", 8, 14) in broken
+    assert ("stories/halls/main-hall/lamp.md", 7, 14) in broken
     assert _found(run, "E-IMAGE-OUTSIDE") == [("stories/collections/red-memory.yml", 10, 14)]
     assert run.code == 1
 

@@ -105,8 +105,8 @@ def test_every_kind_of_reference_counts_as_use(valid_tree, run_check):
     lamp = valid_tree / "stories/halls/main-hall/lamp.md"
     lamp.write_text(
         lamp.read_text(encoding="utf-8").replace(
-            "status: published",
-            "image: {src: ../../media/panel.jpg, caption: 矿灯}\nstatus: published",
+            "../../media/dot.png, caption: 矿工头灯",
+            "../../media/panel.jpg, caption: 矿灯",
         ),
         encoding="utf-8",
     )
