@@ -562,6 +562,89 @@ def bench_booklet(sizes: list[int], times: int) -> list[str]:
     return rows
 
 
+PANELS_PROBE = """
+import sys, time, functools
+from pathlib import Path
+from build_tools.config import load_project
+from build_tools.content.audience import Audience
+from build_tools.content.load import load_corpus
+from build_tools.content.tour import tour
+from build_tools.print import qr
+from build_tools.print.inventory import image_file, write_inventory
+from build_tools.print.narration import make_narration
+from build_tools.print.panels import make_panel_proofs
+project = load_project(Path(sys.argv[1]))[0]
+corpus = load_corpus(project.root, project.content_dir).corpus
+out = Path(sys.argv[2])
+base = "http://culture.jinyuan.intranet/"
+started = time.perf_counter()
+result = make_panel_proofs(corpus, "bench-60", out / "panels.pdf", base_url=base, proof=False,
+                           settings=project.settings)
+panels = time.perf_counter() - started
+url_of = functools.partial(qr.panel_url, base)
+make_narration(corpus, "bench-60", out / "narration.pdf", settings=project.settings, proof=False,
+               url_of=url_of)
+hall = corpus.halls["bench-60"]
+write_inventory(tour(corpus, hall, Audience.PRODUCTION, project.settings), out / "inventory.csv",
+                url_of=url_of, image_of=functools.partial(image_file, corpus))
+print(panels, time.perf_counter() - started, result.pages)
+"""
+
+
+def bench_panels(sizes: list[int], times: int) -> list[str]:
+    """`culture panels` for a hall of 60 published panels (made from a synthetic hall's)."""
+    root = WORK / "panels-60"
+    hall = root / "stories" / "halls" / "bench-60"
+    if not hall.is_dir():
+        shutil.copytree(corpus(1000) / "stories", root / "stories")
+        source = root / "stories" / "halls" / "hall-01"
+        published = [
+            p.read_text(encoding="utf-8")
+            for p in sorted(source.glob("*.md"))
+            if PUBLISHED.search(p.read_text(encoding="utf-8"))
+        ]
+        hall.mkdir()
+        shutil.copy(source / "hall.yml", hall / "hall.yml")
+        for i in range(60):
+            text = re.sub(
+                r"^number: .*$",
+                f'number: "P-{i + 1:03d}"',
+                published[i % len(published)],
+                flags=re.M,
+            )
+            (hall / f"bench-60-{i + 1:03d}.md").write_text(text, encoding="utf-8")
+    rows = [
+        f"| hall | panels | panels.pdf (median of {times}) | panels per second | with narration and inventory |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    runs = []
+    for _ in range(times):
+        out = WORK / "panels-60-out"
+        out.mkdir(exist_ok=True)
+        found = subprocess.run(
+            [sys.executable, "-c", PANELS_PROBE, str(root), str(out)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout.split()
+        runs.append((float(found[0]), float(found[1]), int(found[2])))
+    seconds = statistics.median(r[0] for r in runs)
+    everything = statistics.median(r[1] for r in runs)
+    pages = runs[-1][2]
+    rows.append(
+        f"| 60 published panels, A3 | {pages} | {seconds:.2f} s | {pages / seconds:.0f} | {everything:.2f} s |"
+    )
+    print(rows[-1], flush=True)
+    rows += [
+        "",
+        "Time for `make_panel_proofs` alone (tour, glyph check, QR codes, Typst compile, pikepdf",
+        "finishing), corpus already loaded; the last column adds the narration script and the",
+        "inventory, as `culture panels` writes them. Target: ≥ 20 panels per second.",
+    ]
+    return rows
+
+
 # -- build, scale and the peer ----------------------------------------------------------
 
 CULTURE = str(VENV_BIN / "culture")
@@ -961,6 +1044,7 @@ class Benchmark:
 
 BENCHMARKS: dict[str, Benchmark] = {
     "booklet": Benchmark("Booklet: typesetting a 200-page collection", bench_booklet),
+    "panels": Benchmark("Panels: `culture panels` for a 60-panel hall", bench_panels),
     "search": Benchmark("Search: Pagefind (bigrams) + entity index, beside lunr", bench_search),
     "check": Benchmark("`culture check`: load, validate and check the whole corpus", bench_check),
     "site": Benchmark("Site build: `culture build` beside stock Material and Hugo", bench_site),
