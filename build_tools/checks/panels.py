@@ -15,6 +15,7 @@ from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
 from build_tools.content.markdown import count_characters, plain_text
 from build_tools.content.model import PANEL_KIND_LABELS, STATUS_LABELS, Hall, Panel
+from build_tools.content.tour import narration_seconds
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.scaffold.placeholders import WRITE_HERE
 
@@ -161,7 +162,7 @@ def _narration(panel: Panel, settings: Settings) -> Iterator[Diagnostic]:
         return
     rate = settings.narration.chars_per_minute
     length = count_characters(panel.narration)
-    seconds = round(length * 60 / rate)
+    seconds = narration_seconds(length, settings)  # as the tour and the script count it
     if seconds > settings.narration.max_seconds:
         message = (
             f"讲解词 {length} 个字，按每分钟 {rate} 字约需 {seconds} 秒，"
