@@ -10,15 +10,16 @@ by the booklet (W-PRINT-IMAGE-DPI).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from build_tools.config import Settings
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import Collection, Craftsman, Hall, Panel, Story
-from build_tools.diagnostics import Diagnostic, Location, diagnostic
+from build_tools.diagnostics import Diagnostic, diagnostic
 from build_tools.print import fonts
 from build_tools.print.booklet import printed_texts
+from build_tools.print.panels import hall_texts, panel_texts
 
 
 def _listed(corpus: Corpus, collection: Collection) -> list[Story | Craftsman]:
@@ -26,50 +27,6 @@ def _listed(corpus: Corpus, collection: Collection) -> list[Story | Craftsman]:
     # proof, and a draft will be printed once it is published. Unknown ids are reported
     # by the collection check.
     return [item for i in collection.items if (item := corpus.find_item(i)) is not None]
-
-
-def _adder(owner: Panel | Hall, texts: list[fonts.PrintedText]) -> Callable[..., None]:
-    def add(value: object, *path: str | int) -> None:
-        if not value:
-            return
-        text = str(value)
-        where = owner.origin.at(*path)
-        if "\n" in text.strip():  # a block scalar (`narration: |`) starts on the next line
-            where = Location(where.path, where.line + 1, 1)
-        texts.append(fonts.PrintedText(text, where))
-
-    return add
-
-
-def panel_printed_texts(panel: Panel) -> list[fonts.PrintedText]:
-    """Every piece of a panel's text that is printed (on the panel, or in the guide's
-    narration script), where it was written. Fields that did not validate (a partial
-    panel) are None and left out."""
-    texts: list[fonts.PrintedText] = []
-    add = _adder(panel, texts)
-    add(panel.number, "number")
-    add(panel.title, "title")
-    if panel.exhibit is not None:
-        for name in ("name", "year", "material", "size", "origin"):
-            add(getattr(panel.exhibit, name), "exhibit", name)
-    if panel.image is not None:
-        add(panel.image.caption, "image", "caption")
-    add(panel.narration, "narration")
-    texts.append(
-        fonts.PrintedText(panel.body.markdown, Location(panel.origin.path, panel.body.line, 1))
-    )
-    return texts
-
-
-def hall_printed_texts(hall: Hall) -> list[fonts.PrintedText]:
-    """What a hall's prints take from hall.yml: its name, location and zone titles."""
-    texts: list[fonts.PrintedText] = []
-    add = _adder(hall, texts)
-    add(hall.name, "name")
-    add(hall.location, "location")
-    for i, zone in enumerate(hall.zones or []):
-        add(zone.title, "zones", i, "title")
-    return texts
 
 
 def _printed_panels(corpus: Corpus) -> list[Panel]:
@@ -107,9 +64,7 @@ def check_print_glyphs(corpus: Corpus, settings: Settings) -> Iterator[Diagnosti
         text
         for owner in (*_printed_halls(corpus, panels), *panels)
         if scope is None or owner.origin.path in scope
-        for text in (
-            panel_printed_texts(owner) if isinstance(owner, Panel) else hall_printed_texts(owner)
-        )
+        for text in (panel_texts(owner) if isinstance(owner, Panel) else hall_texts(owner))
     ]
     try:
         fonts.glyph_problems([])  # a font that is not installed is said at once

@@ -20,11 +20,12 @@ from markupsafe import Markup
 from build_tools.config import Settings
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
-from build_tools.content.model import Hall, Panel
+from build_tools.content.model import Panel
 from build_tools.content.tour import Stop, Tour, tour
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.print import fonts
 from build_tools.print.booklet import BookletError, typeset
+from build_tools.print.panels import hall_texts, panel_texts
 from build_tools.print.typst_markup import string
 
 
@@ -161,23 +162,8 @@ def _context(
 def _glyphs(found: Tour) -> list[Diagnostic]:
     """E-PRINT-GLYPH for what the script prints from content and its fonts cannot set."""
     hall = found.hall
-    texts: list[fonts.PrintedText] = []
-
-    def add(owner: Hall | Panel, value: str | None, *path: str | int) -> None:
-        if not value:
-            return
-        where = owner.origin.at(*path)
-        if "\n" in value.strip():  # a block scalar (`narration: |`) starts on the next line
-            where = Location(where.path, where.line + 1, 1)
-        texts.append(fonts.PrintedText(value, where))
-
-    add(hall, hall.name, "name")
-    add(hall, hall.location, "location")
-    for i, zone in enumerate(hall.zones):
-        add(hall, zone.title, "zones", i, "title")
-    for s in found.stops:
-        for name in ("number", "title", "narration"):
-            add(s.panel, getattr(s.panel, name), name)
+    only = ("number", "title", "narration")  # what the script prints of a panel
+    texts = [*hall_texts(hall), *(t for s in found.stops for t in panel_texts(s.panel, only))]
     try:
         return fonts.glyph_problems(texts)  # the booklet's check: the two CJK faces match
     except fonts.FontMissing as exc:

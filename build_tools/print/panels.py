@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,25 +211,53 @@ class _Proofs:
 
 def printed_texts(hall: Hall, panels: list[Panel]) -> list[fonts.PrintedText]:
     """Every piece of content text the panel proofs print, where it was written."""
+    return [*hall_texts(hall), *(text for panel in panels for text in panel_texts(panel))]
+
+
+def _adder(
+    owner: Panel | Hall, texts: list[fonts.PrintedText], only: tuple[str, ...] | None = None
+) -> Callable[..., None]:
+    def add(value: object, *path: str | int) -> None:
+        if not value or (only is not None and path[0] not in only):
+            return
+        text = str(value)
+        where = owner.origin.at(*path)
+        if "\n" in text.strip():  # a block scalar (`narration: |`) starts on the next line
+            where = Location(where.path, where.line + 1, 1)
+        texts.append(fonts.PrintedText(text, where))
+
+    return add
+
+
+def panel_texts(panel: Panel, only: tuple[str, ...] | None = None) -> list[fonts.PrintedText]:
+    """Every piece of a panel's text that is printed (on the panel, or in the guide's
+    narration script), where it was written; `only` these fields when given (the script
+    prints number, title and narration). Fields that did not validate (a partial panel)
+    are None and left out. The glyph check (checks/printing.py) and both prints ask this."""
     texts: list[fonts.PrintedText] = []
-
-    def add(owner: Hall | Panel, value: object, *path: str | int) -> None:
-        if value:
-            texts.append(fonts.PrintedText(str(value), owner.origin.at(*path)))
-
-    add(hall, hall.name, "name")
-    for i, zone in enumerate(hall.zones):
-        add(hall, zone.title, "zones", i, "title")
-    for panel in panels:
-        add(panel, panel.number, "number")
-        add(panel, panel.title, "title")
-        if panel.exhibit is not None:
-            for name in ("name", "year", "material", "size", "origin"):
-                add(panel, getattr(panel.exhibit, name), "exhibit", name)
-        if panel.image is not None:
-            add(panel, panel.image.caption, "image", "caption")
+    add = _adder(panel, texts, only)
+    add(panel.number, "number")
+    add(panel.title, "title")
+    if panel.exhibit is not None:
+        for name in ("name", "year", "material", "size", "origin"):
+            add(getattr(panel.exhibit, name), "exhibit", name)
+    if panel.image is not None:
+        add(panel.image.caption, "image", "caption")
+    add(panel.narration, "narration")
+    if only is None or "body" in only:
         where = Location(panel.origin.path, panel.body.line, 1)
         texts.append(fonts.PrintedText(panel.body.markdown, where))
+    return texts
+
+
+def hall_texts(hall: Hall) -> list[fonts.PrintedText]:
+    """What a hall's prints take from hall.yml: its name, location and zone titles."""
+    texts: list[fonts.PrintedText] = []
+    add = _adder(hall, texts)
+    add(hall.name, "name")
+    add(hall.location, "location")
+    for i, zone in enumerate(hall.zones or []):
+        add(zone.title, "zones", i, "title")
     return texts
 
 
