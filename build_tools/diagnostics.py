@@ -113,6 +113,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W-COLLECTION-REVIEW": (W, "故事集收录了待审条目"),
     "W-COLLECTION-EMPTY": (W, "故事集还没有条目"),
     "W-BOOKLET-SKIPPED": (W, "这次生成网站时没有生成这本小册子"),
+    "W-HALL-FILE-SKIPPED": (W, "这次生成网站时没有生成展厅的展板校样、讲解词或展品清单"),
     # print
     "E-PRINT-GLYPH": (E, "印刷字体中没有这个字"),
     "W-PRINT-FONT": (W, "没有安装印刷字体，无法检查小册子的用字"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Collection as Collection_
 from dataclasses import dataclass, field, replace
@@ -41,7 +40,7 @@ from build_tools.content.model import (
 from build_tools.content.taxonomies import BY_NAME, HONOR_LEVELS, TAXONOMIES, Taxonomy, Term
 from build_tools.content.tour import Tour, narration_seconds, tour
 from build_tools.diagnostics import Diagnostic
-from build_tools.print import qr
+from build_tools.print import narration, qr
 from build_tools.site import urls
 from build_tools.site.images import ImageCatalog, PublishedImage
 from build_tools.site.relations import SiteIndex, name_key
@@ -161,22 +160,13 @@ class QrView:
 
 
 def _duration(seconds: int) -> str:
-    """A narration time as a guide reads it: 45 秒, 2 分钟, 1 分 20 秒."""
-    if seconds <= 0:
-        return "—"
-    minutes, rest = divmod(seconds, 60)
-    if not minutes:
-        return f"{rest} 秒"
-    return f"{minutes} 分钟" if not rest else f"{minutes} 分 {rest} 秒"
+    """A narration time as the script prints it (45 秒, 1 分 20 秒); "—" for none."""
+    return narration.duration(seconds) if seconds > 0 else "—"
 
 
 def _paragraphs(text: str | None) -> tuple[str, ...]:
-    """A plain text's paragraphs (blank lines between them); lines inside one joined."""
-    if not text:
-        return ()
-    parts = re.split(r"\n\s*\n", text)
-    found = ("".join(line.strip() for line in part.splitlines()) for part in parts)
-    return tuple(p for p in found if p)
+    """A narration's paragraphs, as the script prints them."""
+    return tuple(narration.paragraphs(text)) if text else ()
 
 
 def _qr_view(address: str | None) -> QrView | None:

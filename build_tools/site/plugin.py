@@ -13,6 +13,7 @@ on_files    → adds every generated page (`pages.generate`, reusing what the la
 on_nav      → decides which generated pages MkDocs need not render again (their HTML is
               already in the site folder: `incremental.py`), for a dirty build;
 on_page_context → a collection page, rendered last, links its PDF only if it was made;
+              a hall page, rendered last too, the hall's files that were made;
 on_post_build → image variants, alias redirects, the Atom feed, the search index; keeps
               the rendered pages for the next build.
 In the preview the search index is made after the pages are served: the browser
@@ -47,11 +48,17 @@ from mkdocs.utils.meta import get_data
 from build_tools import cachedir, pipeline, report
 from build_tools.content.audience import Audience
 from build_tools.diagnostics import Diagnostic, Severity
-from build_tools.print import batch
+from build_tools.print import batch, qr
 from build_tools.site import feed, incremental, output, preview, redirects, search, urls
 from build_tools.site.images import ImageCatalog
 from build_tools.site.incremental import GeneratedFile, GeneratedPage
-from build_tools.site.pages import Generation, SiteOptions, collection_page, generate
+from build_tools.site.pages import (
+    Generation,
+    SiteOptions,
+    collection_page,
+    generate,
+    hall_page,
+)
 from build_tools.site.relations import SiteIndex
 
 log = logging.getLogger("mkdocs.plugins.culture")
@@ -68,6 +75,9 @@ class CultureConfig(Config):
     feed_size = c.Type(int, default=30)
     search = c.Type(bool, default=True)  # Pagefind index + entity index
     booklets = c.Type(bool, default=True)  # every collection as a PDF at collections/<id>.pdf
+    # every hall's panels.pdf, narration.pdf and inventory.csv at halls/<hall>/ (not in
+    # the live preview: typesetting on every save)
+    hall_files = c.Type(bool, default=True)
 
 
 @dataclass(slots=True)
@@ -110,6 +120,9 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self._html: dict[str, str] = {}
         self._overrides: Path | None = None
         self._collection_pages: dict[str, str] = {}  # src_uri → collection id
+        self._hall_pages: dict[str, str] = {}  # src_uri → hall id (its files being made)
+        self._hall_plans: list[batch.HallPlan] = []
+        self._hall_files: dict[str, dict[str, str]] | None = None  # once known
         self.indexer: search.BackgroundIndexer | None = None
         self.booklets: batch.BookletJob | None = None
         self._failures_reported = False
@@ -130,14 +143,27 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 "culture：需要 use_directory_urls: true（网址由 id 构成，形如 /stories/<id>/）"
             )
         root = Path(config.config_file_path).parent
+        # MkDocs keeps one plugin object per process (its plugin cache): what a build
+        # found is this build's alone.
+        self.build_diagnostics = []
+        self._failures_reported = False
         shows_drafts = self.config.drafts == "show" or (
             self.config.drafts == "auto" and self.command == "serve"
         )
         audience = Audience.PREVIEW if shows_drafts else Audience.PRODUCTION
-        self.options = SiteOptions(audience=audience, page_size=self.config.page_size)
         handed_over = self.preloaded is not None
         checked = self.preloaded or pipeline.run(root)
         self.checked, self.preloaded = checked, None
+        try:
+            site_url: str | None = qr.site_url(root)  # where the panels' QR codes point
+        except qr.QrError:
+            site_url = None  # no codes: said once by the build (W-HALL-FILE-SKIPPED)
+        self.options = SiteOptions(
+            audience=audience,
+            page_size=self.config.page_size,
+            settings=checked.project.settings,
+            site_url=site_url,
+        )
         preview.own_logs(log, self.preview)
         if self.preview:
             self.stale = preview.last_good(root).update(checked.corpus)
@@ -227,11 +253,24 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         if self.config.booklets and self.options.audience.is_production:
             plans = batch.plan(corpus, self.options.audience)
             self.build_diagnostics += [batch.skipped(p) for p in plans if p.source is None]
-            printable = [p for p in plans if p.source is not None]
-            if printable:
-                self.booklets = batch.BookletJob(
-                    corpus, printable, Path(config.site_dir), cache / "booklets"
-                )
+        self._hall_plans, self._hall_files = [], None
+        if self.config.hall_files and self.command != "serve":
+            self._hall_plans, notes = batch.plan_halls(
+                corpus,
+                self.options.audience,
+                self.checked.project.settings,
+                self.options.site_url,
+                Path(config.site_dir),
+            )
+            self.build_diagnostics += notes
+            self.build_diagnostics += [
+                batch.hall_skipped(p) for p in self._hall_plans if p.reason is not None
+            ]
+        printable = [p for p in plans if p.source is not None]
+        if printable or any(p.source is not None for p in self._hall_plans):
+            self.booklets = batch.BookletJob(
+                corpus, printable, Path(config.site_dir), cache / "booklets", self._hall_plans
+            )
         previous = kept.generation
         if previous is None and not self.preview:
             previous = incremental.load_generation(cache, str(self.options.audience))
@@ -253,10 +292,11 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             for p in plans
             if p.source is not None
         }
-        # Collection pages go last, so that MkDocs renders them after every other page,
-        # by when their booklets are typeset (see on_page_context).
-        ordered = sorted(generated.items(), key=lambda kv: kv[0] in collections)
-        self._generated, self._collection_pages = {}, {}
+        halls = {urls.source_path(urls.hall(p.hall)): p.hall.id for p in self._hall_plans}
+        # Collection and hall pages go last, so that MkDocs renders them after every
+        # other page, by when their booklets and files are typeset (see on_page_context).
+        ordered = sorted(generated.items(), key=lambda kv: kv[0] in collections or kv[0] in halls)
+        self._generated, self._collection_pages, self._hall_pages = {}, {}, {}
         in_nav = _nav_paths(config.nav)
         before, kept.files = kept.files, {}
         for path, markdown in ordered:
@@ -277,6 +317,8 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 self._generated[path] = file
                 if path in collections:
                     self._collection_pages[path] = collections[path]
+                if path in halls:
+                    self._hall_pages[path] = halls[path]
         for asset in ASSETS.iterdir():
             files.append(
                 GeneratedFile.generated(
@@ -323,7 +365,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             if not file.key or file.key_of != site_key:
                 file.key = incremental.page_key(site_key, src, file.content_string)
                 file.key_of = site_key
-            if src in in_nav or src in self._collection_pages or not self.dirty:
+            if src in in_nav or self._late(src) or not self.dirty:
                 file.current = False
                 continue
             if self._html_cache is not None:
@@ -353,6 +395,9 @@ class CulturePlugin(BasePlugin[CultureConfig]):
     def on_page_context(
         self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
+        hall_id = self._hall_pages.get(page.file.src_uri)
+        if hall_id is not None:
+            return self._hall_page_context(context, page, hall_id)
         collection_id = self._collection_pages.get(page.file.src_uri)
         if collection_id is None or self.booklets is None:
             return context
@@ -371,6 +416,41 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         )
         page.content, _ = get_data(markdown)
         return context
+
+    def _late(self, src: str) -> bool:
+        """A page made again once its files are known (rendered last, never kept)."""
+        return src in self._collection_pages or src in self._hall_pages
+
+    def _hall_page_context(self, context: dict[str, Any], page: Any, hall_id: str) -> Any:
+        assert self.checked is not None and self.images is not None
+        assert self.site_index is not None
+        _, markdown = hall_page(
+            self.checked.corpus,
+            self.options,
+            self.images,
+            self._overrides,
+            self.site_index,
+            self.checked.corpus.halls[hall_id],
+            hall_files=self._hall_files_made(),
+        )
+        page.content, _ = get_data(markdown)
+        return context
+
+    def _hall_files_made(self) -> dict[str, dict[str, str]]:
+        """Wait for the print job (once); each hall's files that exist, by name."""
+        if self._hall_files is None:
+            outcome = self.booklets.finish() if self.booklets is not None else {}
+            made: dict[str, dict[str, str]] = {}
+            for p in self._hall_plans:
+                if p.reason is not None:
+                    continue  # reported when planned
+                why = outcome.get(p.key) if p.source is not None else None
+                if why is not None:
+                    self.build_diagnostics.append(batch.hall_skipped(p, why))
+                    continue
+                made.setdefault(p.hall.id, {})[p.name] = p.file
+            self._hall_files = made
+        return self._hall_files
 
     def _booklets_made(self) -> dict[str, str]:
         """Wait for the booklet job (once); the PDFs that exist, by collection id."""
@@ -407,6 +487,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         feed.write(site, corpus, self.options, config, size=self.config.feed_size)
         if self.booklets is not None:
             self._booklets_made()
+            self._hall_files_made()
             self.booklets.close()
             self.booklets = None
         for d in self.build_diagnostics:
@@ -428,7 +509,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         kept = self._state()
         site = Path(config.site_dir)
         for src, file in self._generated.items():
-            if file.current or src in self._collection_pages:
+            if file.current or self._late(src):
                 continue
             kept.rendered[src] = file.key
             if self._html_cache is not None:
