@@ -15,6 +15,7 @@ from build_tools.config import Settings
 from build_tools.content.corpus import Corpus
 from build_tools.content.model import ID_RE, Item, Panel
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
+from build_tools.site.urls import HALL_RESERVED
 
 
 def _id_hint(value: str) -> str:
@@ -40,6 +41,21 @@ def check_item_ids(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
             what = "展厅文件夹名" if item.kind == "hall" else "文件名"
             message = f"{what}“{item.id}”不能用作 id：{_RULE}{_id_hint(item.id)}"
             yield diagnostic("E-ID-INVALID", where, message)
+        reserved = _reserved(item)
+        if reserved:
+            where = Location(item.origin.path, 1, 1)
+            message = (
+                f"展板不能叫“{item.id}”：展厅网址下的“{item.id}/”是{reserved}；"
+                "请给文件改个名字"
+            )
+            yield diagnostic("E-ID-INVALID", where, message)
+
+
+def _reserved(item: Item) -> str | None:
+    """What the site uses a panel's would-be URL for, if it does (the 讲解模式 page)."""
+    if isinstance(item, Panel) and item.id in HALL_RESERVED:
+        return "讲解模式页面"
+    return None
 
 
 def _peers(corpus: Corpus, item: Item) -> dict[str, Item]:
@@ -67,6 +83,9 @@ def check_aliases(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
             where = item.origin.at("aliases", i)
             if not ID_RE.match(alias):
                 message = f"曾用 id“{alias}”不符合 id 规则：{_RULE}"
+                yield diagnostic("E-ID-INVALID", where, message)
+            if isinstance(item, Panel) and alias in HALL_RESERVED:
+                message = f"曾用 id 不能是“{alias}”：展厅网址下的“{alias}/”是讲解模式页面"
                 yield diagnostic("E-ID-INVALID", where, message)
             if alias == item.id:
                 message = f"曾用 id“{alias}”就是现在的 id，请删去"

@@ -264,7 +264,7 @@ def make_all(
 def _compile(job: PrintJob, out: Path, root: Path) -> None:
     if job.kind == "panels":
         # the proofs' own finishing (BleedBox), as `make_panel_proofs` compiles them
-        panels._typeset(job.source, out, root=root, title=job.title)
+        panels.typeset_panels(job.source, out, root=root, title=job.title)
     elif job.kind == "narration":
         typeset(job.source, out, root=root, title=job.title, imposition="none")
     else:

@@ -299,7 +299,7 @@ def make_panel_proofs(
     if any(d.severity == "error" for d in problems):
         raise PanelsError(problems)
     try:
-        pages = _typeset(source, out, root=corpus.root, title=f"{hall.name} 展板")
+        pages = typeset_panels(source, out, root=corpus.root, title=f"{hall.name} 展板")
     except _Overflow as exc:
         size = f"{hall.panel_size}{'横版' if hall.panel_orientation == 'landscape' else '竖版'}"
         for panel in hall.panels:
@@ -322,7 +322,9 @@ class _Overflow(Exception):
 _OVERFLOW = re.compile(r"PANEL-OVERFLOW:([^\n\"]*)")
 
 
-def _typeset(source: str, out: Path, *, root: Path, title: str) -> int:
+def typeset_panels(source: str, out: Path, *, root: Path, title: str) -> int:
+    """Compile panel proofs and finish them (BleedBox, language, title): `culture panels`
+    and the build's print job both call this; a panel running onto a second page raises."""
     import typst
 
     out.parent.mkdir(parents=True, exist_ok=True)

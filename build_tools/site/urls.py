@@ -33,6 +33,8 @@ def hall_guide(item: Hall | str) -> str:
 
 # A hall's files for the exhibition contractor and the guides, made by `culture build`.
 HALL_FILES = ("panels.pdf", "narration.pdf", "inventory.csv")
+# Names under a hall's URL the site uses itself: no panel (and no old id) may take one.
+HALL_RESERVED = frozenset({"guide"})
 
 
 def hall_file(item: Hall | str, name: str) -> str:
