@@ -127,6 +127,10 @@ def _context(
             "time": f"约 {duration(s.seconds)}" if s.seconds else "不计时",
             "elapsed": f"累计 {duration(s.elapsed)}",
             "over_time": s.over_time,
+            # The panel's text is over its budget (allowed in a proof): said here too.
+            "over_budget": f"展板超出字数上限 {s.characters - s.budget} 字"
+            if s.over_budget
+            else None,
             "badge": audience.badge(s.panel),
             "url": url_of(s.panel) if url_of is not None else None,
         }

@@ -30,7 +30,7 @@ from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
 from build_tools.content.markdown import images as body_images
 from build_tools.content.model import PANEL_KIND_LABELS, Hall, Panel
-from build_tools.content.tour import tour
+from build_tools.content.tour import Stop, tour
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.print import fonts, qr
 from build_tools.print.booklet import BookletError, low_resolution, usable_image
@@ -123,9 +123,9 @@ class _Proofs:
         self.format = PanelFormat.of(hall)
         self.problems: list[Diagnostic] = []
 
-    def panels(self, settings: Settings) -> list[Panel]:
+    def stops(self, settings: Settings) -> list[Stop]:
         """The panels printed, in tour order: the audience rule and the tour decide."""
-        return [stop.panel for stop in tour(self.corpus, self.hall, self.audience, settings).stops]
+        return list(tour(self.corpus, self.hall, self.audience, settings).stops)
 
     def image(self, panel: Panel) -> dict[str, str] | None:
         if panel.image is None:
@@ -157,7 +157,8 @@ class _Proofs:
 
         return Markup(to_typst(panel.body.markdown, picture))
 
-    def page(self, panel: Panel) -> dict[str, Any]:
+    def page(self, stop: Stop) -> dict[str, Any]:
+        panel = stop.panel
         zones = {zone.id: zone.title for zone in self.hall.zones}
         exhibit = []
         if panel.exhibit is not None:
@@ -182,9 +183,16 @@ class _Proofs:
             "image": self.image(panel),
             "url": url,
             "qr": qr.svg(url),
+            # Said in the slug, outside the trimmed panel: for whoever reads the proof.
+            "over": (
+                f"{panel.number} 字数 {stop.characters}，上限 {stop.budget}，"
+                f"超出 {stop.characters - stop.budget} 字"
+                if stop.over_budget
+                else None
+            ),
         }
 
-    def context(self, panels: list[Panel]) -> dict[str, Any]:
+    def context(self, stops: list[Stop]) -> dict[str, Any]:
         f = self.format
         return {
             "hall": {"name": self.hall.name, "location": self.hall.location},
@@ -198,7 +206,7 @@ class _Proofs:
                 "image_height": f"{f.image_height_mm:.2f}mm",
             },
             "proof": self.audience is Audience.PROOF,
-            "pages": [self.page(panel) for panel in panels],
+            "pages": [self.page(stop) for stop in stops],
         }
 
     def check_glyphs(self, panels: list[Panel]) -> None:
@@ -266,10 +274,10 @@ def typst_source(
 ) -> tuple[str, int, list[Diagnostic]]:
     """The Typst source of the proofs, how many panels it prints, and what was found."""
     proofs = _Proofs(corpus, hall, base_url, proof)
-    panels = proofs.panels(settings)
-    context = proofs.context(panels)
-    proofs.check_glyphs(panels)
-    return _env.get_template("panels.typ.j2").render(**context), len(panels), proofs.problems
+    stops = proofs.stops(settings)
+    context = proofs.context(stops)
+    proofs.check_glyphs([stop.panel for stop in stops])
+    return _env.get_template("panels.typ.j2").render(**context), len(stops), proofs.problems
 
 
 def make_panel_proofs(

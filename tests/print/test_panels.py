@@ -273,3 +273,34 @@ def test_command_names_the_halls_there_are(tmp_path, monkeypatch, capsys):
 
 def test_site_url_of_the_project_is_what_the_codes_carry(project):
     assert qr.site_url(project) == BASE
+
+
+def test_an_over_budget_panel_stops_the_panels_but_a_proof_flags_it_in_all_three(
+    tmp_path, monkeypatch, capsys
+):
+    import csv
+
+    import pdfplumber
+
+    root = _project(tmp_path / "project")
+    panel = root / "stories" / "halls" / "main-hall" / "medal.md"
+    text = panel.read_text(encoding="utf-8")
+    panel.write_text(
+        text.rstrip() + "\n\n" + "奖章记录了一代人的奋斗。" * 20 + "\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(root)
+    assert main(["panels", "main-hall", "--out", str(tmp_path / "refused")]) == 1
+    assert "E-PANEL-TOO-LONG" in capsys.readouterr().out
+    out = tmp_path / "proof"
+    assert main(["panels", "main-hall", "--proof", "--out", str(out)]) == 0
+    number = re.search(r"^number: (\S+)", text, re.M).group(1)
+    with pdfplumber.open(out / "panels.pdf") as pdf:
+        marked = [p for p in pdf.pages if "超出" in (p.extract_text() or "")]
+    assert len(marked) == 1 and number in marked[0].extract_text()
+    with pdfplumber.open(out / "narration.pdf") as pdf:
+        script = "".join(p.extract_text() or "" for p in pdf.pages)
+    assert script.count("展板超出字数上限") == 1
+    with (out / "inventory.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {row["编号"]: row for row in csv.DictReader(f)}
+    assert rows[number]["超出字数上限"] == "是"
+    assert [r["编号"] for r in rows.values() if r["超出字数上限"] == "是"] == [number]
