@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from build_tools.content import media
@@ -26,7 +25,7 @@ from build_tools.content.model import STATUS_LABELS, Collection, Craftsman, Imag
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.print import fonts
 from build_tools.print.imposition import saddle_stitch
-from build_tools.print.typst_markup import escape, string, to_typst
+from build_tools.print.typst_markup import string, templates, to_typst
 
 PAPERS = {
     "A5": ("148mm", "210mm", 148),
@@ -63,15 +62,7 @@ class BookletError(Exception):
         self.diagnostics = diagnostics
 
 
-_env = Environment(
-    loader=PackageLoader("build_tools.print", "templates"),
-    undefined=StrictUndefined,
-    autoescape=False,  # Typst, not HTML: values go through `typ` or `str` below
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.filters["typ"] = lambda value: Markup(escape(str(value)))
-_env.filters["str"] = lambda value: Markup(string(str(value)))
+_env = templates()
 
 
 class _Book:

@@ -14,9 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
-
 from build_tools.config import Settings
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
@@ -26,23 +23,14 @@ from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.print import fonts
 from build_tools.print.booklet import BookletError, typeset
 from build_tools.print.panels import hall_texts, panel_texts
-from build_tools.print.typst_markup import string
+from build_tools.print.typst_markup import templates
 
 
 class NarrationError(BookletError):
     """The script cannot be printed; `diagnostics` say why (as `culture check` would)."""
 
 
-_env = Environment(
-    loader=PackageLoader("build_tools.print", "templates"),
-    undefined=StrictUndefined,
-    autoescape=False,  # Typst, not HTML: every content value goes through `str`
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-# Content reaches Typst only as string literals: a string is printed as the characters it
-# holds, so nothing in a title or a narration (`#`, `=`, `1.` at a line's start) is markup.
-_env.filters["str"] = lambda value: Markup(string(str(value)))
+_env = templates()
 
 
 def duration(seconds: int) -> str:

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from build_tools.config import Settings
@@ -34,7 +33,7 @@ from build_tools.content.tour import Stop, tour
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.print import fonts, qr
 from build_tools.print.booklet import BookletError, low_resolution, usable_image
-from build_tools.print.typst_markup import escape, string, to_typst
+from build_tools.print.typst_markup import string, templates, to_typst
 
 # ISO 216 trimmed sizes in millimetres, portrait (width, height).
 PANEL_SIZES: dict[str, tuple[int, int]] = {
@@ -99,15 +98,7 @@ class PanelFormat:
         return min(self.text_width_mm, self.image_height_mm * info.width / max(info.height, 1))
 
 
-_env = Environment(
-    loader=PackageLoader("build_tools.print", "templates"),
-    undefined=StrictUndefined,
-    autoescape=False,  # Typst, not HTML: values go through `typ` or `str` below
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.filters["typ"] = lambda value: Markup(escape(str(value)))
-_env.filters["str"] = lambda value: Markup(string(str(value)))
+_env = templates()
 
 
 def _era(year: str) -> str:

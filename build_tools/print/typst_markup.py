@@ -15,8 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown_it.token import Token
+from markupsafe import Markup
 
 from build_tools.content.markdown import break_neighbours, image_alt, parse, written_src
 
@@ -192,3 +195,21 @@ class _Renderer:
 def to_typst(markdown: str, images: ImageResolver = lambda src, alt: None) -> str:
     """Typst markup for a Markdown body."""
     return _Renderer(images).render(markdown).strip()
+
+
+@cache
+def templates() -> Environment:
+    """The print templates (booklet, panels, narration): Typst, not HTML, so nothing is
+    escaped on its own; every content value goes through `str` (a Typst string literal:
+    printed as the characters it holds, so `#`, `=` or `1.` at a line's start is no
+    markup) or `typ` (Typst markup with those characters escaped)."""
+    env = Environment(
+        loader=PackageLoader("build_tools.print", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["typ"] = lambda value: Markup(escape(str(value)))
+    env.filters["str"] = lambda value: Markup(string(str(value)))
+    return env
