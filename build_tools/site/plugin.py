@@ -181,6 +181,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
                 (log.error if d.severity is Severity.ERROR else log.info)(report.format_text([d]))
         project = checked.project
         self._cache = self._trusted_cache(root)
+        qr.load_masks(self._cache)
         self.images = ImageCatalog(project.content_dir, self._cache / "images")
         if STYLESHEET not in [str(s) for s in config.extra_css]:
             config.extra_css.append(STYLESHEET)
@@ -485,6 +486,7 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self.images.write(site)
         redirects.write(site, corpus, self.options)
         feed.write(site, corpus, self.options, config, size=self.config.feed_size)
+        qr.save_masks(self._cache)
         if self.booklets is not None:
             self._booklets_made()
             self._hall_files_made()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,22 @@ def test_png_decodes_to_the_url_at_error_level_m_or_higher(tmp_path):
     image.write_bytes(qr.png(url, scale=4))
     assert decode_image(image) == [url]
     assert segno.make(url, error=qr.ERROR_LEVEL, boost_error=True).error in ("M", "Q", "H")
+
+
+def test_a_kept_mask_gives_the_same_code_and_a_planted_one_the_same_address(tmp_path):
+    url = "http://culture.example.intranet/halls/main-hall/lamp/"
+    qr._masks.clear()
+    first = qr.svg(url)
+    qr.save_masks(tmp_path)
+    qr._masks.clear()
+    qr.load_masks(tmp_path)
+    assert qr.svg(url) == first  # the same code, without choosing again
+    planted = {url: (qr._masks[url] + 1) % 8, "x": "bad", "y": 99}
+    (tmp_path / "qr-masks.json").write_text(json.dumps(planted), encoding="utf-8")
+    qr._masks.clear()
+    qr.load_masks(tmp_path)
+    assert set(qr._masks) == {url}  # what is no mask is dropped
+    png = tmp_path / "planted.png"
+    png.write_bytes(qr.png(url))
+    assert decode_image(png) == [url]  # another mask, the same address
+    qr._masks.clear()
