@@ -1,11 +1,13 @@
 """Markdown bodies: no raw HTML (and never a script), no script links, no invisible
-control characters, no nesting too deep to render, no silent empty pages.
+control characters, no nesting too deep to render, no silent empty pages, headings in
+order under the page's title.
 
 Every piece of Markdown is read through the one parse of `content/markdown.py`, so what is
 checked here is what the site shows, search indexes and the booklet prints."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from build_tools.config import Settings
@@ -16,6 +18,7 @@ from build_tools.content.markdown import (
     control_characters,
     facts,
     links,
+    parse,
     raw_html,
     too_deep,
 )
@@ -24,6 +27,9 @@ from build_tools.diagnostics import Diagnostic, Location, diagnostic
 
 # Control characters reported one by one per text; a pasted document can hold hundreds.
 CONTROL_REPORTS = 10
+# What every heading needs: `#` (ATX) or an underline of `=` or `-` (setext). A text without
+# any is not parsed for its headings.
+_MAY_HAVE_HEADING = re.compile(r"#|^[ \t>]*(?:=+|-+)[ \t]*$", re.M)
 
 
 def markdown_texts(corpus: Corpus, *, everything: bool = False) -> Iterator[tuple[str, Body]]:
@@ -54,6 +60,7 @@ def _field_body(line: int, text: str) -> Body:
 
 def check_bodies(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
     for path, body in markdown_texts(corpus):
+        yield from _heading_problems(path, body)
         if facts(body.markdown).quiet:
             continue
         for found in raw_html(body.markdown):
@@ -90,6 +97,33 @@ def check_bodies(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
             )
             message = f"{what}正文是空的"
             yield diagnostic("W-BODY-EMPTY", Location(item.origin.path, item.body.line, 1), message)
+
+
+def _heading_problems(path: str, body: Body) -> Iterator[Diagnostic]:
+    """Headings a screen reader can follow: the page's title is the only `#`, and each
+    heading is at most one level deeper than the one before (the title counts as `#`)."""
+    if not _MAY_HAVE_HEADING.search(body.markdown):
+        return
+    before = 1
+    for token in parse(body.markdown).tokens:
+        if token.type != "heading_open" or not token.map:
+            continue
+        level = int(token.tag[1:])
+        where = Location(path, body.line + token.map[0], 1)
+        if level == 1:
+            message = (
+                "正文中用了一级标题 #：页面标题已经是一级标题，读屏软件会以为这里开始了另一页；"
+                "请改用 ## 二级标题"
+            )
+            yield diagnostic("W-BODY-HEADING", where, message)
+        elif level > before + 1:
+            above = "页面标题（#）" if before == 1 else f" {'#' * before} "
+            message = (
+                f"标题从{above}跳到了 {'#' * level}，中间少了一级：看不见页面的读者靠标题层级"
+                f"了解文章结构，跳级会让他们以为漏掉了内容；请改用 {'#' * (before + 1)}"
+            )
+            yield diagnostic("W-BODY-HEADING", where, message)
+        before = level
 
 
 def _shown(text: str, limit: int = 60) -> str:
