@@ -45,8 +45,7 @@ def check_item_ids(corpus: Corpus, settings: Settings) -> Iterator[Diagnostic]:
         if reserved:
             where = Location(item.origin.path, 1, 1)
             message = (
-                f"展板不能叫“{item.id}”：展厅网址下的“{item.id}/”是{reserved}；"
-                "请给文件改个名字"
+                f"展板不能叫“{item.id}”：展厅网址下的“{item.id}/”是{reserved}；请给文件改个名字"
             )
             yield diagnostic("E-ID-INVALID", where, message)
 

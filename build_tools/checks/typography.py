@@ -279,7 +279,7 @@ def pair_findings(text: str) -> list[Finding]:
 
 
 def _half_quotes(text: str, at: int, i: int) -> list[Finding]:
-    """"传家宝" in Chinese text: both quotes full-width (English inside "…" is left)."""
+    """ "传家宝" in Chinese text: both quotes full-width (English inside "…" is left)."""
     if not _CJK.search(text[at + 1 : i]):
         return []
     why = "中文里的引号用全角“”"
