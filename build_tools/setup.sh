@@ -3,8 +3,10 @@
 #   1. system packages the pipeline needs (CJK fonts, Chromium, poppler, zbar):
 #      installed with apt-get on Debian as root, otherwise the exact command is printed;
 #   2. a virtual environment in .venv with this package installed (pip install -e .[test]),
-#      reinstalled only when pyproject.toml changes.
-# Under CI=true a missing system package fails the run instead of being skipped.
+#      reinstalled only when pyproject.toml changes;
+#   3. the npm packages the tests need (axe-core, pinned in package.json), with npm ci,
+#      reinstalled only when the installed version is not the pinned one.
+# Under CI=true a missing system package or npm fails the run instead of being skipped.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -63,4 +65,25 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   echo "$wanted" > "$stamp"
+fi
+
+# 3. the npm packages the tests run in the browser (axe-core), pinned in package.json and
+#    package-lock.json, installed into node_modules/ here; a test never fetches them.
+axe_wanted=$(sed -n 's/.*"axe-core": *"\([^"]*\)".*/\1/p' package.json | head -1)
+axe_have=""
+if [[ -f node_modules/axe-core/package.json ]]; then
+  axe_have=$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' node_modules/axe-core/package.json | head -1)
+fi
+if [[ "$axe_have" != "$axe_wanted" ]]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "setup: 正在安装 npm 依赖（package-lock.json 中固定的版本：axe-core $axe_wanted）"
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    echo "setup: 缺少 npm，无法安装 axe-core $axe_wanted（无障碍测试需要）" >&2
+    echo "setup: 请运行：sudo apt-get install -y npm && npm ci --no-audit --no-fund" >&2
+    if [[ ${CI:-} == true ]]; then
+      echo "setup: CI=true，缺少依赖时不能继续。" >&2
+      exit 1
+    fi
+  fi
 fi
