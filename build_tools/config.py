@@ -52,6 +52,7 @@ class CheckFamilies(Model):
     personal_data: FamilySetting = Field("on", title="个人信息")
     placeholders: FamilySetting = Field("on", title="占位文字与模板预填值")
     media: FamilySetting = Field("on", title="图片与媒体文件")
+    accessibility: FamilySetting = Field("on", title="无障碍写作（图片说明、标题层级）")
 
 
 class Settings(Model):

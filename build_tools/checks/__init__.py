@@ -64,6 +64,8 @@ FAMILIES: tuple[Family, ...] = (
         (gate.check_publishing_gate,),
     ),
     Family("media", "图片与媒体文件", ("W-MEDIA",), (media.check_media,)),
+    # Said by the image and body checks, among what cannot be switched off: no checks here.
+    Family("accessibility", "无障碍写作", ("W-IMAGE-ALT-PLACEHOLDER", "W-BODY-HEADING"), ()),
 )
 
 CHECKS: list[Check] = [
