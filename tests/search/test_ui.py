@@ -22,13 +22,13 @@ def test_keyboard_opens_the_second_result(sample_site, serve, page):
     base = serve(sample_site)
     page.goto(base + "stories/first-shovel-1953/")
     _type(page, "王建国")
-    results = page.locator("#culture-search-results [role=option] a")
+    results = page.locator("#culture-search-results a[role=option]")
     assert results.count() >= 2
     second = results.nth(1).get_attribute("href")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     assert (
-        page.locator("#culture-search-results [aria-selected=true] a").get_attribute("href")
+        page.locator("#culture-search-results a[aria-selected=true]").get_attribute("href")
         == second
     )
     page.keyboard.press("Enter")
@@ -87,7 +87,7 @@ def test_unpublished_items_cannot_be_found(sample_site, serve, page):
     page.goto(base)
     for story in hidden:
         _type(page, story.title)
-        hrefs = page.locator("#culture-search-results [role=option] a").evaluate_all(
+        hrefs = page.locator("#culture-search-results a[role=option]").evaluate_all(
             "els => els.map(e => e.href)"
         )
         assert not any(story.id in h for h in hrefs), story.id
@@ -126,7 +126,7 @@ def test_an_index_built_in_parts_is_searched_whole(tmp_path, serve, page, monkey
         ("一盏老矿灯", "halls/culture-hall/miners-lamp-1958/"),
     ]:
         _type(page, query)
-        first = page.locator("#culture-search-results [role=option] a").first.get_attribute("href")
+        first = page.locator("#culture-search-results a[role=option]").first.get_attribute("href")
         assert urlsplit(first).path.endswith(expected), (query, first)
 
 
@@ -157,7 +157,7 @@ def test_without_the_search_worker_names_are_still_found(sample_site, serve, pag
     page.goto(serve(sample_site))
     _type(page, "王建国")
     results = page.locator("#culture-search-results")
-    first = results.locator("[role=option] a").first.get_attribute("href")
+    first = results.locator("a[role=option]").first.get_attribute("href")
     assert urlsplit(first).path.endswith("/craftsmen/wang-jian-guo/")
     assert "无法进行全文搜索" in results.inner_text()
 
@@ -178,12 +178,12 @@ def test_pinyin_being_composed_is_not_searched(sample_site, serve, page):
     assert page.locator("#culture-search-results").is_hidden()
     cdp.send("Input.insertText", {"text": "王建国"})
     page.wait_for_selector("[data-culture-search][data-query='王建国']", timeout=15_000)
-    first = page.locator("#culture-search-results [role=option] a").first.get_attribute("href")
+    first = page.locator("#culture-search-results a[role=option]").first.get_attribute("href")
     assert urlsplit(first).path.endswith("/craftsmen/wang-jian-guo/")
 
 
 def _hrefs(page) -> list[str]:
-    return page.locator("#culture-search-results [role=option] a").evaluate_all(
+    return page.locator("#culture-search-results a[role=option]").evaluate_all(
         "els => els.map(e => new URL(e.href).pathname)"
     )
 

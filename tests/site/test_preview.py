@@ -167,7 +167,7 @@ def test_every_page_showing_an_edit_shows_it_after_the_rebuild(preview, page):
     for _ in range(60):
         box.fill("")
         box.type("东山第一锹", delay=10)
-        found = page.locator("#culture-search-results [role=option] a")
+        found = page.locator("#culture-search-results a[role=option]")
         try:
             found.first.wait_for(timeout=2_000)
         except Exception:  # the index is still being made

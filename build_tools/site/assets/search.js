@@ -168,11 +168,19 @@ export async function searchAll(raw, filters = {}, limit = MAX_DROPDOWN, complet
   return { query, results, unavailable };
 }
 
-function resultHtml(r, id) {
-  return `<li role="option" id="${id}" class="culture-result">
-<a href="${escapeHtml(r.url)}"><span class="culture-result__type">${escapeHtml(r.type)}</span>
+// In the dropdown (a combobox's listbox) the link itself is the option, so no control sits
+// inside another; the list item is only layout. On the results page it is a plain list.
+function resultHtml(r, id = "", option = false) {
+  const role = option ? ` role="option" id="${id}" tabindex="-1" aria-selected="false"` : "";
+  return `<li${option ? ' role="none"' : ""} class="culture-result">
+<a href="${escapeHtml(r.url)}"${role}><span class="culture-result__type">${escapeHtml(r.type)}</span>
 <span class="culture-result__title">${escapeHtml(r.title)}</span>${r.date ? `<span class="culture-result__date">${escapeHtml(r.date)}</span>` : ""}
 <span class="culture-result__excerpt">${r.excerpt || ""}</span></a></li>`;
+}
+
+// A line in the dropdown that is not a choice (no results, text search off).
+function noticeHtml(text) {
+  return `<li role="option" aria-disabled="true" class="culture-result culture-result--none">${text}</li>`;
 }
 
 function searchPageUrl(query) {
@@ -188,13 +196,13 @@ function headerBox(root) {
   let active = -1;
   let token = 0;
 
-  const options = () => Array.from(list.querySelectorAll('[role="option"] a'));
-  const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; };
+  const options = () => Array.from(list.querySelectorAll('a[role="option"]'));
+  const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; };
   const mark = (i) => {
     const items = options();
-    items.forEach((a, n) => a.parentElement.setAttribute("aria-selected", String(n === i)));
+    items.forEach((a, n) => a.setAttribute("aria-selected", String(n === i)));
     active = i;
-    if (items[i]) { input.setAttribute("aria-activedescendant", items[i].parentElement.id); items[i].scrollIntoView({ block: "nearest" }); }
+    if (items[i]) { input.setAttribute("aria-activedescendant", items[i].id); items[i].scrollIntoView({ block: "nearest" }); }
   };
 
   async function update() {
@@ -205,13 +213,14 @@ function headerBox(root) {
     if (mine !== token) return; // a newer keystroke won
     const shown = results.slice(0, MAX_DROPDOWN);
     list.innerHTML = (shown.length
-      ? shown.map((r, i) => resultHtml(r, `culture-result-${i}`)).join("")
-      : `<li class="culture-result culture-result--none">没有找到与“${escapeHtml(raw.trim())}”相关的内容</li>`)
-      + (unavailable ? `<li class="culture-result culture-result--none">${UNAVAILABLE}</li>` : "")
-      + `<li class="culture-result culture-result--all"><a href="${escapeHtml(searchPageUrl(raw.trim()))}">查看全部结果 →</a></li>`;
+      ? shown.map((r, i) => resultHtml(r, `culture-result-${i}`, true)).join("")
+      : noticeHtml(`没有找到与“${escapeHtml(raw.trim())}”相关的内容`))
+      + (unavailable ? noticeHtml(UNAVAILABLE) : "")
+      + `<li role="none" class="culture-result culture-result--all"><a role="option" id="culture-result-all" tabindex="-1" aria-selected="false" href="${escapeHtml(searchPageUrl(raw.trim()))}">查看全部结果 →</a></li>`;
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     root.dataset.query = raw;  // lets tests (and people's tools) know which query is shown
+    input.removeAttribute("aria-activedescendant");
     active = -1;
   }
 
@@ -266,7 +275,7 @@ async function resultsPage(root) {
     const { results, unavailable } = await searchAll(raw, filters, 30, true);
     status.textContent = (results.length ? `找到 ${results.length} 条结果` : `没有找到与“${raw.trim()}”相关的内容`)
       + (unavailable ? `。${UNAVAILABLE}` : "");
-    list.innerHTML = results.map((r, i) => resultHtml(r, `culture-page-result-${i}`)).join("");
+    list.innerHTML = results.map((r) => resultHtml(r)).join("");
     root.dataset.state = "ready";
   }
 
