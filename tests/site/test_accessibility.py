@@ -99,3 +99,19 @@ def test_search_results_page_has_no_serious_violation(sized_page, prod):
     assert sized_page.locator(".culture-search-page__results li").count() > 0
     found = serious_violations(sized_page)
     assert not found, "\n".join(found)
+
+
+def test_keyboard_focus_is_always_visible(sized_page, prod):
+    """Each of the first stops Tab reaches (header, tabs, search, content) shows an outline."""
+    _load(sized_page, prod + PAGES["story"])
+    unseen = []
+    for _ in range(25):
+        sized_page.keyboard.press("Tab")
+        focused = sized_page.evaluate(
+            """() => { const e = document.activeElement, s = getComputedStyle(e);
+                 return {what: e.outerHTML.slice(0, 80), style: s.outlineStyle,
+                         width: parseFloat(s.outlineWidth)}; }"""
+        )
+        if focused["style"] == "none" or focused["width"] < 2:
+            unseen.append(focused["what"])
+    assert unseen == []
