@@ -23,7 +23,7 @@ present() {
   local probe=$1
   case $probe in
     cmd:*) command -v "${probe#cmd:}" >/dev/null 2>&1 || [[ -x /usr/sbin/${probe#cmd:} ]] ;;
-    font:*) command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "${probe#font:}" ;;
+    font:*) command -v fc-list >/dev/null 2>&1 && grep -q "${probe#font:}" <<<"$(fc-list)" ;;  # no pipe: grep -q would break it under pipefail
   esac
 }
 
