@@ -1,0 +1,68 @@
+"""Keyboard only: from the home page to a story through search, and through the theme
+listing, with nothing but Tab, the arrow keys and Enter (issue #17)."""
+
+from __future__ import annotations
+
+import pytest
+
+MAX_TABS = 80
+
+
+@pytest.fixture(scope="module")
+def prod(sample_site, serve) -> str:
+    return serve(sample_site)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _tab_to(page, matches: str) -> None:
+    """Press Tab until the focused element satisfies `matches` (a JS predicate on `el`)."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {matches}; }})()"):
+            return
+    raise AssertionError(f"{MAX_TABS} presses of Tab never reached: {matches}")
+
+
+def test_a_story_is_reached_through_search_by_keyboard(page, prod):
+    page.goto(prod)
+    page.wait_for_load_state("networkidle")
+    _tab_to(page, "el.matches('input[type=search], input[role=combobox], .md-search__input')")
+    page.keyboard.type("第一锹土")
+    page.wait_for_selector("[role=option]", timeout=15000)
+    page.keyboard.press("ArrowDown")
+    active = page.evaluate(
+        "document.activeElement.getAttribute('aria-activedescendant')"
+        " || document.activeElement.textContent"
+    )
+    assert active, "ArrowDown selects an option the screen reader is told about"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert "/stories/" in page.url
+    assert page.locator("h1").first.inner_text().strip()
+
+
+def test_a_story_is_reached_through_the_theme_listing_by_keyboard(page, prod):
+    page.goto(prod)
+    page.wait_for_load_state("networkidle")
+    _tab_to(page, "el.tagName === 'A' && el.getAttribute('href') && /themes\\/?$/.test(el.href)")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.url.rstrip("/").endswith("themes")
+    _tab_to(page, "el.tagName === 'A' && /themes\\/[a-z0-9-]+\\/?$/.test(el.href)")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    _tab_to(page, "el.tagName === 'A' && /stories\\/[a-z0-9-]+\\/?$/.test(el.href)")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert "/stories/" in page.url and page.locator("h1").count() == 1
