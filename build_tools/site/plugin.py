@@ -66,6 +66,8 @@ log = logging.getLogger("mkdocs.plugins.culture")
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/culture/culture.css"
 SEARCH_SCRIPT = "assets/culture/search.js"
+READING_STYLESHEET = "assets/culture/reading.css"  # 大字, 高对比度, 朗读 (reading.js)
+READING_SCRIPT = "assets/culture/reading.js"
 
 
 class CultureConfig(Config):
@@ -183,8 +185,11 @@ class CulturePlugin(BasePlugin[CultureConfig]):
         self._cache = self._trusted_cache(root)
         qr.load_masks(self._cache)
         self.images = ImageCatalog(project.content_dir, self._cache / "images")
-        if STYLESHEET not in [str(s) for s in config.extra_css]:
-            config.extra_css.append(STYLESHEET)
+        for sheet in (STYLESHEET, READING_STYLESHEET):
+            if sheet not in [str(s) for s in config.extra_css]:
+                config.extra_css.append(sheet)
+        if READING_SCRIPT not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(c.ExtraScriptValue(READING_SCRIPT))
         if SEARCH_SCRIPT not in [str(s) for s in config.extra_javascript]:
             script = c.ExtraScriptValue(SEARCH_SCRIPT)
             script.type = "module"
