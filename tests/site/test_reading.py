@@ -139,9 +139,7 @@ def test_reading_pages_keep_a_measure_of_at_most_40_characters(page, prod, path)
 def test_read_aloud_is_hidden_without_a_chinese_voice(page, prod):
     page.goto(prod + STORY)
     page.wait_for_load_state("load")
-    has_chinese = page.evaluate(
-        "speechSynthesis.getVoices().some(v => /^zh/i.test(v.lang))"
-    )
+    has_chinese = page.evaluate("speechSynthesis.getVoices().some(v => /^zh/i.test(v.lang))")
     if has_chinese:
         pytest.skip("this Chromium has a Chinese voice")
     assert page.locator(".culture-listen").count() == 1
