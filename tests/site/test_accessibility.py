@@ -36,13 +36,18 @@ def prod(sample_site, serve) -> str:
     return serve(sample_site)
 
 
-@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
+# the standard colours, and the reading mode's high contrast and large type (reading.js)
+MODES = {"light": {}, "high-contrast": {"culture-contrast": "high", "culture-reading": "large"}}
+VIEWS = [(width, mode) for mode in MODES for width in WIDTHS]
+
+
+@pytest.fixture(params=VIEWS, ids=lambda v: f"{v[0]}px-{v[1]}")
 def sized_page(request, browser):
     if not AXE.is_file():
         pytest.fail(
             f"{AXE.relative_to(PROJECT)} is missing: run `make setup` (npm ci --no-audit --no-fund)"
         )
-    width = request.param
+    width, mode = request.param
     phone = width < 600
     context = browser.new_context(
         locale="zh-CN",
@@ -50,6 +55,9 @@ def sized_page(request, browser):
         is_mobile=phone,
         has_touch=phone,
     )
+    stored = "".join(f"localStorage.setItem({k!r}, {v!r});" for k, v in MODES[mode].items())
+    if stored:
+        context.add_init_script(f"try {{ {stored} }} catch (e) {{}}")
     page = context.new_page()
     yield page
     context.close()

@@ -188,3 +188,27 @@
     synth.onvoiceschanged = voicesKnown;
   }
 })();
+
+/* Tables wider than the screen (more often in 大字) scroll sideways inside Material's
+   wrapper: a keyboard user reaches it with Tab and scrolls it with the arrow keys. Material
+   wraps tables after the page has loaded, so wrappers are looked for as they appear. */
+(function () {
+  "use strict";
+  function reachable(root) {
+    root.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (wrap) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", "表格（可左右滚动）");
+    });
+  }
+  function start() {
+    reachable(document);
+    new MutationObserver(function () { reachable(document); })
+      .observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
