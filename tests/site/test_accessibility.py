@@ -123,3 +123,56 @@ def test_keyboard_focus_is_always_visible(sized_page, prod):
         if focused["style"] == "none" or focused["width"] < 2:
             unseen.append(focused["what"])
     assert unseen == []
+
+
+# -- a generated corpus: what editors write at scale, not only what the sample holds -------
+
+CORPUS_STORIES = 400
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory, serve) -> tuple[str, dict[str, str]]:
+    """The site of a generated 400-story corpus, served; one page of each kind in it."""
+    import subprocess
+    import sys
+
+    from build_tools.site.build import build_site
+    from tests.sitetools import site_project
+
+    work = tmp_path_factory.mktemp("corpus400")
+    generator = PROJECT / "benchmarks" / "gen_corpus.py"
+    subprocess.run(
+        [sys.executable, str(generator), str(CORPUS_STORIES), str(work / "gen"), "--seed", "3"],
+        check=True,
+        capture_output=True,
+    )
+    project = site_project(work / "project", work / "gen" / "stories")
+    site = build_site(project / "mkdocs.yml", work / "site")
+
+    def first(folder: str, depth: int = 1) -> str:
+        pages = sorted(
+            p.parent for p in (site / folder).glob("/".join(["*"] * depth) + "/index.html")
+        )
+        assert pages, folder
+        return pages[0].relative_to(site).as_posix() + "/"
+
+    pages = {
+        "home": "",
+        "story": first("stories"),
+        "craftsman": first("craftsmen"),
+        "hall": first("halls"),
+        "panel": first("halls", 2),
+        "collection": first("collections"),
+        "theme": first("themes"),
+        "unit": first("units"),
+        "timeline": "timeline/",
+    }
+    return serve(site), pages
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_a_generated_corpus_has_no_serious_violation(sized_page, corpus_site, kind):
+    base, pages = corpus_site
+    _load(sized_page, base + pages[kind])
+    found = serious_violations(sized_page)
+    assert not found, f"{kind} ({pages[kind]}):\n" + "\n".join(found)
