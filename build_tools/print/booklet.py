@@ -115,10 +115,7 @@ class _Book:
         return usable_image(self.corpus, written_in, src, where, self.problems)
 
     def body(self, item: Item) -> Markup:
-        where = {
-            found.text: Location(item.origin.path, item.body.line + found.line - 1, found.column)
-            for found in reversed(body_images(item.body.markdown))
-        }
+        where = image_locations(item)
 
         def picture(src: str, alt: str) -> str | None:
             at = where.get(src, Location(item.origin.path, item.body.line, 1))
@@ -198,6 +195,15 @@ class _Book:
         except fonts.FontMissing as exc:
             where = self.collection.origin.at()
             self.problems.append(diagnostic("E-PRINT-GLYPH", where, f"{exc}，无法排印小册子"))
+
+
+def image_locations(item: Item) -> dict[str, Location]:
+    """Where each image of an item's body is written (its first use), for what the
+    booklet and the panel proofs say of it."""
+    return {
+        found.text: Location(item.origin.path, item.body.line + found.line - 1, found.column)
+        for found in reversed(body_images(item.body.markdown))
+    }
 
 
 def usable_image(

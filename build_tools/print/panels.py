@@ -27,12 +27,11 @@ from build_tools.config import Settings
 from build_tools.content import media
 from build_tools.content.audience import Audience
 from build_tools.content.corpus import Corpus
-from build_tools.content.markdown import images as body_images
 from build_tools.content.model import PANEL_KIND_LABELS, Hall, Panel
 from build_tools.content.tour import Stop, tour
 from build_tools.diagnostics import Diagnostic, Location, diagnostic
 from build_tools.print import fonts, qr
-from build_tools.print.booklet import BookletError, low_resolution, usable_image
+from build_tools.print.booklet import BookletError, image_locations, low_resolution, usable_image
 from build_tools.print.typst_markup import string, templates, to_typst
 
 # ISO 216 trimmed sizes in millimetres, portrait (width, height).
@@ -134,10 +133,7 @@ class _Proofs:
         return {"path": path, "caption": panel.image.caption}
 
     def body(self, panel: Panel) -> Markup:
-        where = {
-            found.text: Location(panel.origin.path, panel.body.line + found.line - 1, found.column)
-            for found in reversed(body_images(panel.body.markdown))
-        }
+        where = image_locations(panel)
 
         def picture(src: str, alt: str) -> str | None:
             at = where.get(src, Location(panel.origin.path, panel.body.line, 1))
