@@ -326,6 +326,7 @@ class _Generator:
         }
         self._changed: set[str] = set()
         self._keep = False
+        self._markup = ""
 
     def _start(self) -> None:
         """Decide, once, what of the previous generation may be kept (see `begin`)."""
@@ -334,9 +335,10 @@ class _Generator:
             {u.origin.path for u in corpus.units.values()}
             | {t.origin.path for t in corpus.themes.values()}
         )
-        self.made.shared = self._hash(
-            template_stamp(self.env), repr(self.options), [self.stamp(f) for f in shared_files]
-        )
+        # What every page's markup depends on besides its context: a changed template or
+        # option renders every page again, even one whose context is as it was.
+        self._markup = self._hash(template_stamp(self.env), repr(self.options))
+        self.made.shared = self._hash(self._markup, [self.stamp(f) for f in shared_files])
         self.made.shape = self.shape()
         # Pages are taken as they were without making their context only when what
         # every page reads and the corpus's shape are those of the previous generation.
@@ -410,7 +412,11 @@ class _Generator:
         }
         lazy = lazy or {}
         fingerprint = self._hash(
-            template, url, self._stamp(context), [(k, v.depends) for k, v in lazy.items()]
+            self._markup,
+            template,
+            url,
+            self._stamp(context),
+            [(k, v.depends) for k, v in lazy.items()],
         )
         source = urls.source_path(url)
         old = self.previous.pages.get(source)

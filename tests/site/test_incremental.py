@@ -115,6 +115,33 @@ def test_one_title_edit_remakes_only_the_pages_that_show_it(project):
     assert second.kept > 0
 
 
+def test_an_edited_template_makes_every_page_that_uses_it_again(project):
+    """A project's override (or an upgrade of ours) changes the markup, not the context:
+    the pages must still show it, not the Markdown the last build made."""
+    from importlib import resources
+
+    overrides = project / "overrides"
+    overrides.mkdir()
+    template = overrides / "story.md.j2"
+    template.write_text(
+        resources.files("build_tools.site").joinpath("templates/story.md.j2").read_text("utf-8"),
+        encoding="utf-8",
+    )
+    checked = pipeline.run(project)
+    images = ImageCatalog(checked.corpus.content_dir, project / ".cache" / "images")
+
+    def made(previous: Generation | None) -> Generation:
+        return generate(checked.corpus, PREVIEW, images, overrides, previous=previous)
+
+    first = made(None)
+    _replace(template, "{% block content %}", '{% block content %}<p class="marked">改过</p>')
+    second = made(first)
+    stories = [p for p in second.markdown if p.startswith("stories/") and p != "stories/index.md"]
+    assert stories
+    assert all('<p class="marked">改过</p>' in second.markdown[p] for p in stories)
+    assert second.markdown == made(None).markdown
+
+
 def _html(site: Path) -> dict[str, bytes]:
     return {
         p.relative_to(site).as_posix(): p.read_bytes()
