@@ -59,6 +59,26 @@ def preview_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def corpus_400_site(tmp_path_factory) -> Path:
+    """The production site of a generated 400-story corpus (benchmarks/gen_corpus.py,
+    seed 3): what editors write at scale, not only what the sample holds."""
+    import subprocess
+    import sys
+
+    from tests.sitetools import site_project
+
+    work = tmp_path_factory.mktemp("corpus400")
+    generator = PROJECT / "benchmarks" / "gen_corpus.py"
+    subprocess.run(
+        [sys.executable, str(generator), "400", str(work / "gen"), "--seed", "3"],
+        check=True,
+        capture_output=True,
+    )
+    project = site_project(work / "project", work / "gen" / "stories")
+    return build_site(project / "mkdocs.yml", work / "site")
+
+
+@pytest.fixture(scope="session")
 def serve() -> Iterator:
     servers: list[Server] = []
 

@@ -112,7 +112,7 @@ def _heading_problems(path: str, body: Body) -> Iterator[Diagnostic]:
         where = Location(path, body.line + token.map[0], 1)
         if level == 1:
             message = (
-                "正文中用了一级标题 #：页面标题已经是一级标题，读屏软件会以为这里开始了另一页；"
+                "正文中用了一级标题 #：页面标题已经是一级标题，网站只能把这里降为二级标题显示；"
                 "请改用 ## 二级标题"
             )
             yield diagnostic("W-BODY-HEADING", where, message)
@@ -120,7 +120,7 @@ def _heading_problems(path: str, body: Body) -> Iterator[Diagnostic]:
             above = "页面标题（#）" if before == 1 else f" {'#' * before} "
             message = (
                 f"标题从{above}跳到了 {'#' * level}，中间少了一级：看不见页面的读者靠标题层级"
-                f"了解文章结构，跳级会让他们以为漏掉了内容；请改用 {'#' * (before + 1)}"
+                f"了解文章结构，网站只能按 {'#' * (before + 1)} 显示；请改用 {'#' * (before + 1)}"
             )
             yield diagnostic("W-BODY-HEADING", where, message)
         before = level

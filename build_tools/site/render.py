@@ -70,6 +70,22 @@ class _SiteHTML(RendererHTML):
         # As in the search text: a wrapped line inside Chinese text is no space.
         return "" if joins_across_break(tokens, idx) else "\n"
 
+    # -- headings: in order under the page's one h1, whatever the body wrote --------------
+    def heading_open(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        """The check warns about `#` in a body and skipped levels (W-BODY-HEADING); the page
+        still gives a screen reader an outline without gaps: a body's headings start at h2
+        and each is one below the nearest shallower heading before it."""
+        written = int(tokens[idx].tag[1])
+        outline: list[tuple[int, int]] = env.setdefault("outline", [])  # (written, shown)
+        while outline and outline[-1][0] >= written:
+            outline.pop()
+        shown = min(outline[-1][1] + 1 if outline else 2, 6)
+        outline.append((written, shown))
+        return f"<h{shown}>"
+
+    def heading_close(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
+        return f"</h{env['outline'][-1][1]}>\n"
+
     # -- images ----------------------------------------------------------------------------
     def paragraph_open(self, tokens: _Tokens, idx: int, options: OptionsDict, env: _Env) -> str:
         if _stands_alone(tokens, idx):

@@ -45,9 +45,7 @@ def _first(page, query: str) -> tuple[str, str]:
     box.type(query, delay=10)
     page.wait_for_selector(f"[data-culture-search][data-query='{query}']", timeout=15_000)
     first = page.locator("#culture-search-results a[role=option]").first
-    return first.get_attribute("href"), first.locator(
-        ".culture-result__excerpt"
-    ).inner_text()
+    return first.get_attribute("href"), first.locator(".culture-result__excerpt").inner_text()
 
 
 @pytest.mark.parametrize(

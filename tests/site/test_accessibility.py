@@ -127,27 +127,11 @@ def test_keyboard_focus_is_always_visible(sized_page, prod):
 
 # -- a generated corpus: what editors write at scale, not only what the sample holds -------
 
-CORPUS_STORIES = 400
-
 
 @pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory, serve) -> tuple[str, dict[str, str]]:
-    """The site of a generated 400-story corpus, served; one page of each kind in it."""
-    import subprocess
-    import sys
-
-    from build_tools.site.build import build_site
-    from tests.sitetools import site_project
-
-    work = tmp_path_factory.mktemp("corpus400")
-    generator = PROJECT / "benchmarks" / "gen_corpus.py"
-    subprocess.run(
-        [sys.executable, str(generator), str(CORPUS_STORIES), str(work / "gen"), "--seed", "3"],
-        check=True,
-        capture_output=True,
-    )
-    project = site_project(work / "project", work / "gen" / "stories")
-    site = build_site(project / "mkdocs.yml", work / "site")
+def corpus_site(corpus_400_site, serve) -> tuple[str, dict[str, str]]:
+    """The generated 400-story corpus's site, served; one page of each kind in it."""
+    site = corpus_400_site
 
     def first(folder: str, depth: int = 1) -> str:
         pages = sorted(

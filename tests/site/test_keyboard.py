@@ -66,3 +66,40 @@ def test_a_story_is_reached_through_the_theme_listing_by_keyboard(page, prod):
         page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     assert "/stories/" in page.url and page.locator("h1").count() == 1
+
+
+def test_the_first_tab_offers_a_visible_skip_to_the_content(page, prod):
+    page.goto(prod + "stories/first-shovel-1953/")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text().strip() == "跳转至正文"
+    box = skip.bounding_box()
+    assert box and box["width"] > 20 and box["height"] > 10  # on screen once focused
+    # it fades in (Material's transition) and then stays fully shown
+    page.wait_for_function("getComputedStyle(document.activeElement).opacity === '1'")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the next stop is in the content, past header and tabs
+    assert page.evaluate("!!document.activeElement.closest('.md-content')")
+
+
+def test_the_dropdown_announces_its_count_and_escape_closes_it(page, prod):
+    page.goto(prod)
+    page.wait_for_load_state("networkidle")
+    box = page.locator("[data-culture-search] input")
+    box.click()
+    box.type("王建国", delay=15)
+    page.wait_for_selector("[data-culture-search][data-query='王建国']", timeout=15000)
+    status = page.locator(".culture-search__status")
+    assert status.get_attribute("role") == "status"
+    shown = page.locator("#culture-search-results a[role=option]").count() - 1  # 查看全部
+    assert shown > 0
+    assert status.inner_text().startswith(f"找到 {shown} 条")
+    assert not status.is_visible() or status.bounding_box()["width"] <= 1  # read, not seen
+    box.press("Escape")
+    assert page.locator("#culture-search-results").is_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
+    box.fill("")
+    box.type("齉龘靐", delay=15)
+    page.wait_for_selector("[data-culture-search][data-query='齉龘靐']", timeout=15000)
+    assert "没有找到" in status.inner_text()

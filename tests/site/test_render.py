@@ -48,6 +48,25 @@ def test_markdown_constructs(tmp_path):
     assert 'class="footnote"' in html
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("## 甲\n\n### 乙\n\n## 丙", [2, 3, 2]),
+        ("# 重复的标题\n\n## 甲", [2, 3]),  # a body's # never makes a second h1
+        ("## 甲\n\n#### 跳级\n\n##### 更深\n\n### 回来", [2, 3, 4, 3]),
+        ("### 开头就深\n\n###### 最深", [2, 3]),
+        ("## 一\n\n### 二\n\n#### 三\n\n##### 四\n\n###### 五", [2, 3, 4, 5, 6]),
+    ],
+)
+def test_body_headings_come_out_in_order_under_the_page_title(tmp_path, written, shown):
+    import re
+
+    html = _render(written, tmp_path)
+    opened = [int(n) for n in re.findall(r"<h(\d)>", html)]
+    assert opened == shown
+    assert [int(n) for n in re.findall(r"</h(\d)>", html)] == shown
+
+
 def test_emphasis_lists_and_footnote_back_links(tmp_path):
     html = _render(
         "*轻* **重** `码`\n\n1. 甲\n2. 乙\n   - 丙\n\n正文[^n]。\n\n[^n]: 注文。\n", tmp_path

@@ -193,6 +193,7 @@ function searchPageUrl(query) {
 function headerBox(root) {
   const input = root.querySelector("input");
   const list = root.querySelector(".culture-search__results");
+  const status = root.querySelector(".culture-search__status"); // read out by screen readers
   let active = -1;
   let token = 0;
 
@@ -208,7 +209,7 @@ function headerBox(root) {
   async function update() {
     const raw = input.value;
     const mine = ++token;
-    if (!raw.trim()) { close(); list.innerHTML = ""; root.dataset.query = ""; return; }
+    if (!raw.trim()) { close(); list.innerHTML = ""; status.textContent = ""; root.dataset.query = ""; return; }
     const { results, unavailable } = await searchAll(raw);
     if (mine !== token) return; // a newer keystroke won
     const shown = results.slice(0, MAX_DROPDOWN);
@@ -219,6 +220,9 @@ function headerBox(root) {
       + `<li role="none" class="culture-result culture-result--all"><a role="option" id="culture-result-all" tabindex="-1" aria-selected="false" href="${escapeHtml(searchPageUrl(raw.trim()))}">查看全部结果 →</a></li>`;
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
+    status.textContent = (shown.length
+      ? `找到 ${results.length > shown.length ? `${shown.length} 条以上` : `${shown.length} 条`}结果，按上下方向键选择，回车打开`
+      : `没有找到与“${raw.trim()}”相关的内容，回车查看全部结果`) + (unavailable ? `。${UNAVAILABLE}` : "");
     root.dataset.query = raw;  // lets tests (and people's tools) know which query is shown
     input.removeAttribute("aria-activedescendant");
     active = -1;
