@@ -755,7 +755,7 @@ class _Generator:
             self.index.stories,
             self.story_card,
             title="红色故事",
-            description=f"共 {len(self.index.stories)} 篇，按年代排列。也可以按主题、单位或时间线浏览。",
+            description="按年代先后排列。也可以按主题、单位或时间线浏览。",
             kind="stories",
         )
         for story in self.index.stories:
