@@ -535,6 +535,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fixer.add_argument("--dry-run", action="store_true", help="只显示将要做的改动，不写入文件")
     fixer.set_defaults(func=cmd_fix)
+
+    # The ways content comes in besides git: Word submissions, and the web editor.
+    from build_tools.cms.command import add_command as add_cms
+    from build_tools.importer.command import add_command as add_import
+
+    add_import(commands)
+    add_cms(commands)
     return parser
 
 

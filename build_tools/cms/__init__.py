@@ -1,0 +1,1 @@
+"""`culture cms`: the Decap CMS web editor, configured from the content model."""

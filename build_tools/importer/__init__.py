@@ -1,0 +1,1 @@
+"""`culture import`: Word submissions (.docx) to item files."""
