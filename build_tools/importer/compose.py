@@ -10,7 +10,7 @@ from typing import Any
 from build_tools.checks.references import PERSON_NAME
 from build_tools.content.model import Panel
 from build_tools.importer.docx import Block, Figure, Heading, Span
-from build_tools.importer.fields import Recognised, first_year
+from build_tools.importer.fields import Recognised, earliest_year
 from build_tools.importer.write import SUMMARY_TODO, Planned
 from build_tools.scaffold.placeholders import TO_BE_WRITTEN
 
@@ -53,10 +53,10 @@ def _story(rec: Recognised, unit: str | None, text: str) -> Composed:
     if "date" in v:
         fields.append(("date", v["date"], ""))
     else:
-        year = first_year(text)
-        hint = f"；正文中最早提到的年份是 {year} 年" if year else ""
+        year = earliest_year(text)
+        hint = f"；正文中最早的年份是 {year} 年" if year else ""
         fields.append(("date", TO_BE_WRITTEN, DATE_HINT))
-        todo.append(("date", f"事件发生的时间（文中没有“时间：”一行{hint}）"))
+        todo.append(("date", f"写成 1985、1985-03 或 1985-03-12（文中没有“时间：”一行{hint}）"))
     for key in ("place",):
         if key in v:
             fields.append((key, v[key], ""))
@@ -69,7 +69,7 @@ def _story(rec: Recognised, unit: str | None, text: str) -> Composed:
         fields.append(("themes", v["themes"], ""))
     else:
         fields.append(("themes", [TO_BE_WRITTEN], "1–5 个 themes.yml 中的主题"))
-        todo.append(("themes", "主题：从 themes.yml 中选 1–5 个"))
+        todo.append(("themes", "从 themes.yml 中选 1–5 个"))
     _summary(fields, todo, v, "story")
     for key in ("source", "author"):
         if key in v:
@@ -87,7 +87,7 @@ def _summary(
             todo.append(("summary", f"摘要有 {len(v['summary'])} 个字，请压缩到 120 个字以内"))
     else:
         fields.append(("summary", SUMMARY_TODO[kind], ""))
-        todo.append(("summary", "摘要：用一两句话介绍（不超过 120 个字）"))
+        todo.append(("summary", "用一两句话介绍，不超过 120 个字"))
 
 
 def _lead_figure(blocks: list[Block]) -> tuple[Figure | None, list[Block]]:
@@ -103,7 +103,7 @@ def _craftsman(rec: Recognised, unit: str | None) -> Composed:
     name = v.get("name") or v.get("title", "")
     fields: list[tuple[str, Any, str]] = [("name", name, "")]
     if "name" not in v and not PERSON_NAME.fullmatch(name):
-        todo.append(("name", f"姓名（文中没有“姓名：”一行，暂用标题“{name}”）"))
+        todo.append(("name", f"文中没有“姓名：”一行，暂用标题“{name}”"))
     title = v.get("title")
     if title and title != name:
         blocks = [Heading(2, [Span(title)]), *blocks]  # the article's title, kept in the text
@@ -111,19 +111,19 @@ def _craftsman(rec: Recognised, unit: str | None) -> Composed:
         fields.append(("unit", unit or v["unit"], ""))
     else:
         fields.append(("unit", TO_BE_WRITTEN, "单位，写 units.yml 中的 id"))
-        todo.append(("unit", "单位：写 units.yml 中的 id（或导入时用 --unit）"))
+        todo.append(("unit", "写 units.yml 中的 id（或导入时用 --unit）"))
     if "position" in v:
         fields.append(("position", v["position"], ""))
     else:
         fields.append(("position", TO_BE_WRITTEN, "岗位/职务，如 采煤机司机"))
-        todo.append(("position", "岗位/职务"))
+        todo.append(("position", "如 采煤机司机"))
     figure, blocks = _lead_figure(blocks)
     if figure is not None:
         fields.append(
             ("photo", {"src": "", "caption": figure.caption or MISSING_PHOTO_CAPTION}, "")
         )
         if not figure.caption:
-            todo.append(("photo.caption", "照片说明"))
+            todo.append(("photo.caption", "照片下面没有“图为……”一行"))
     for key in ("honors", "skills", "studio", "motto"):
         if v.get(key):
             fields.append((key, v[key], ""))
@@ -160,7 +160,7 @@ def _panel(rec: Recognised, planned: Planned) -> Composed:
             ("image", {"src": "", "caption": figure.caption or f"{TO_BE_WRITTEN}：图片说明"}, "")
         )
         if not figure.caption:
-            todo.append(("image.caption", "图片说明"))
+            todo.append(("image.caption", "图片下面没有“图为……”一行"))
     if "narration" in v:
         fields.append(("narration", v["narration"], ""))
     fields.append(("status", "draft", ""))

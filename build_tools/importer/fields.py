@@ -67,10 +67,10 @@ def parse_date(text: str) -> PartialDate | None:
         return None
 
 
-def first_year(text: str) -> int | None:
-    """The first year a text mentions (一九五八年, 1958年), as a hint for the date."""
-    match = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)\s*年", to_arabic(text))
-    return int(match.group(1)) if match else None
+def earliest_year(text: str) -> int | None:
+    """The earliest year a text mentions (一九五八年, 1958年), as a hint for the date."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)\s*年", to_arabic(text))]
+    return min(years) if years else None
 
 
 # -- units ---------------------------------------------------------------------------------
@@ -303,6 +303,9 @@ FIELD_LABELS: dict[str, str] = {
     "exhibit.size": "尺寸",
     "exhibit.origin": "来源",
     "narration": "讲解词",
+    "photo.caption": "照片说明",
+    "image.caption": "图片说明",
+    "body": "正文",
 }
 
 

@@ -57,8 +57,10 @@ def reencode(data: bytes) -> Encoded:
     out = BytesIO()
     if lossless:
         # A new image holds nothing but pixels: no text chunks, no EXIF, no ICC.
-        clean = Image.new(picture.mode if picture.mode != "PA" else "RGBA", picture.size)
-        clean.paste(picture if picture.mode != "PA" else picture.convert("RGBA"))
+        if picture.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+            picture = picture.convert("RGBA" if "A" in picture.mode else "RGB")
+        clean = Image.new(picture.mode, picture.size)
+        clean.paste(picture)
         if picture.mode == "P":
             clean.putpalette(picture.getpalette() or [])
         clean.save(out, "PNG", optimize=True)

@@ -132,7 +132,7 @@ def _import_one(path: Path, corpus: Corpus, planned: write.Planned, options: Opt
     outcome.written = write.Written(planned.folder / f"{item_id}.md", item_id, media, wanted)
     outcome.found = recognised.found
     outcome.todo = composed.todo + [
-        ("body", f"图片 {n} 的说明（正文中写着“{body.MISSING_CAPTION}”）")
+        ("body", f"图片 {n} 的说明（图片下面没有“图为……”一行，正文中写着“{body.MISSING_CAPTION}”）")
         for n, figure in enumerate(figures, 1)
         if not figure.caption and figure is not composed.lead_figure and figure.index in src_of
     ]
@@ -233,7 +233,7 @@ def _print_outcome(
     if outcome.todo:
         print("  待补充：", file=out)
         for key, hint in outcome.todo:
-            where = "正文" if key == "body" else key
+            where = "正文" if key == "body" else f"{key}（{fields.FIELD_LABELS.get(key, key)}）"
             print(f"    {where}：{hint}", file=out)
     for note in outcome.notes:
         print(f"  注意：{note}", file=out)

@@ -22,6 +22,8 @@ SUMMARY_TODO = {
 }
 _YAML_SPECIAL = re.compile(r"[:#\[\]{},&*!|>'\"%@`\\]|^[-?\s]|\s$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*")
+_YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
 
 
 class WriteRefused(Exception):
@@ -165,6 +167,8 @@ def scalar(value: Any) -> str:
     text = str(value)
     if _CJK.search(text) and not _YAML_SPECIAL.search(text):
         return text
+    if _PLAIN_WORD.fullmatch(text) and text.lower() not in _YAML_WORDS:
+        return text  # ids and choices: mine-1, draft
     return json.dumps(text, ensure_ascii=False)
 
 
