@@ -55,11 +55,72 @@ class CheckFamilies(Model):
     accessibility: FamilySetting = Field("on", title="无障碍写作（图片说明、标题层级）")
 
 
+class CmsBackend(Model):
+    """The company's GitLab, where web edits become merge requests (Decap's `gitlab`
+    backend, PKCE login: no secret in the site)."""
+
+    repo: str = Field(
+        "culture/culture-content",
+        title="仓库",
+        description="GitLab 上的项目路径，形如 组/项目",
+        pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$",
+    )
+    branch: str = Field(
+        "main", title="分支", description="合并请求的目标分支", pattern=r"^[A-Za-z0-9_./-]+$"
+    )
+    base_url: str = Field(
+        "https://gitlab.jinyuan.intranet",
+        title="GitLab 地址",
+        description="登录（OAuth）所用的 GitLab 网址",
+        pattern=r"^https?://[^\s\"'<>]+$",
+    )
+    api_root: str = Field(
+        "https://gitlab.jinyuan.intranet/api/v4",
+        title="GitLab API 地址",
+        description="通常是 GitLab 地址加 /api/v4",
+        pattern=r"^https?://[^\s\"'<>]+$",
+    )
+    app_id: str = Field(
+        "",
+        title="应用 ID",
+        description="在 GitLab 中登记的 OAuth 应用的 Application ID（不需要密钥）",
+        max_length=200,
+    )
+    auth_type: Literal["pkce"] = Field("pkce", title="登录方式", description="PKCE：不需要密钥")
+
+
+class CmsSettings(Model):
+    """The web editor (Decap CMS) written into the site's admin/ (`culture cms`)."""
+
+    enabled: bool = Field(
+        False, title="生成网页编辑器", description="为 true 时，culture build 同时写入 admin/"
+    )
+    backend: CmsBackend = Field(default_factory=CmsBackend, title="GitLab 设置")
+    editorial_workflow: bool = Field(
+        True,
+        title="编辑流程",
+        description="草稿 → 待审 → 可发布，每篇修改都是一个合并请求，经过与其他提交相同的检查",
+    )
+    site_url: str | None = Field(
+        None,
+        title="网站地址",
+        description="编辑器中“查看网站”链接的地址；默认取 mkdocs.yml 的 site_url",
+        pattern=r"^https?://[^\s\"'<>]+$",
+    )
+    media_folder: str = Field(
+        "media",
+        title="图片文件夹",
+        description="内容目录下存放上传图片的文件夹",
+        pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$",
+    )
+
+
 class Settings(Model):
     content_dir: str = Field("stories", title="内容目录")
     panel_budgets: PanelBudgets = Field(default_factory=PanelBudgets, title="展板字数预算")
     narration: Narration = Field(default_factory=Narration, title="讲解词")
     checks: CheckFamilies = Field(default_factory=CheckFamilies, title="检查项开关与级别")
+    cms: CmsSettings = Field(default_factory=CmsSettings, title="网页编辑器（Decap CMS）")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,8 @@
 #      installed with apt-get on Debian as root, otherwise the exact command is printed;
 #   2. a virtual environment in .venv with this package installed (pip install -e .[test]),
 #      reinstalled only when pyproject.toml changes;
-#   3. the npm packages the tests need (axe-core, pinned in package.json), with npm ci,
-#      reinstalled only when the installed version is not the pinned one.
+#   3. the npm packages (axe-core, decap-cms, decap-server, js-yaml; pinned in
+#      package-lock.json), with npm ci, again whenever node_modules does not match it.
 # Under CI=true a missing system package or npm fails the run instead of being skipped.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -67,23 +67,34 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
   echo "$wanted" > "$stamp"
 fi
 
-# 3. the npm packages the tests run in the browser (axe-core), pinned in package.json and
-#    package-lock.json, installed into node_modules/ here; a test never fetches them.
-axe_wanted=$(sed -n 's/.*"axe-core": *"\([^"]*\)".*/\1/p' package.json | head -1)
-axe_have=""
-if [[ -f node_modules/axe-core/package.json ]]; then
-  axe_have=$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' node_modules/axe-core/package.json | head -1)
-fi
-if [[ "$axe_have" != "$axe_wanted" ]]; then
-  if command -v npm >/dev/null 2>&1; then
-    echo "setup: 正在安装 npm 依赖（package-lock.json 中固定的版本：axe-core $axe_wanted）"
-    npm ci --no-audit --no-fund --loglevel=error
-  else
-    echo "setup: 缺少 npm，无法安装 axe-core $axe_wanted（无障碍测试需要）" >&2
-    echo "setup: 请运行：sudo apt-get install -y npm && npm ci --no-audit --no-fund" >&2
-    if [[ ${CI:-} == true ]]; then
-      echo "setup: CI=true，缺少依赖时不能继续。" >&2
-      exit 1
-    fi
+# 3. the npm packages (axe-core for the accessibility test; decap-cms, decap-server and
+#    js-yaml for the web editor), pinned in package.json and package-lock.json, installed
+#    into node_modules/ here with `npm ci`; nothing is fetched at run time. npm records
+#    what it installed in node_modules/.package-lock.json: when that differs from
+#    package-lock.json (a package added, removed or bumped), npm ci runs again.
+npm_current() {
+  [[ -f node_modules/.package-lock.json ]] || return 1
+  # Both files list the same "packages" when node_modules matches the lock file
+  # (npm's hidden lock file leaves out the root entry and some flags).
+  node -e '
+    const fs = require("fs");
+    const want = JSON.parse(fs.readFileSync("package-lock.json")).packages || {};
+    const have = JSON.parse(fs.readFileSync("node_modules/.package-lock.json")).packages || {};
+    const pick = p => Object.fromEntries(Object.entries(p).filter(([k]) => k)
+      .map(([k, v]) => [k, [v.version, v.integrity || v.resolved || ""]]));
+    const a = pick(want), b = pick(have);
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) process.exit(1);
+  ' 2>/dev/null
+}
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  echo "setup: 缺少 node/npm，无法安装 package-lock.json 中的 npm 依赖（无障碍测试和网页编辑器需要）" >&2
+  echo "setup: 请运行：sudo apt-get install -y npm && npm ci --no-audit --no-fund" >&2
+  if [[ ${CI:-} == true ]]; then
+    echo "setup: CI=true，缺少依赖时不能继续。" >&2
+    exit 1
   fi
+elif ! npm_current; then
+  echo "setup: 正在安装 npm 依赖（package-lock.json 中固定的版本）"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
