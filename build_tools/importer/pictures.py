@@ -44,14 +44,7 @@ def reencode(data: bytes) -> Encoded:
         raise PictureProblem("格式无法识别（如 EMF/WMF 矢量图），未导入") from exc
     except (OSError, ValueError, SyntaxError) as exc:
         raise PictureProblem(f"已损坏，未导入（{exc}）") from exc
-    lossless = fmt in ("PNG", "GIF", "BMP", "TIFF") and picture.mode in (
-        "P",
-        "L",
-        "LA",
-        "RGBA",
-        "1",
-        "PA",
-    )
+    lossless = fmt in ("PNG", "GIF", "BMP", "TIFF")  # drawings and screenshots stay sharp
     if picture.width > MAX_SIDE or picture.height > MAX_SIDE:
         picture.thumbnail((MAX_SIDE, MAX_SIDE))
     out = BytesIO()

@@ -58,7 +58,8 @@ def submissions(paths: list[Path]) -> tuple[list[Path], list[Outcome]]:
     return files, missing
 
 
-def import_paths(paths: list[Path], options: Options, out: TextIO = sys.stdout) -> int:
+def import_paths(paths: list[Path], options: Options, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     loaded = pipeline.load(Path.cwd())
     corpus = loaded.corpus
     if options.unit is not None:
@@ -126,6 +127,11 @@ def _import_one(path: Path, corpus: Corpus, planned: write.Planned, options: Opt
         )
     except (source.Refused, write.WriteRefused) as exc:
         outcome.problem = str(exc)
+        return outcome
+    except Exception as exc:  # a document we did not foresee: said, and the run goes on
+        outcome.problem = (
+            f"内部错误（{type(exc).__name__}: {exc}），请把这个文件和这一行报告给维护者"
+        )
         return outcome
     if planned.kind == "panel" and planned.hall:
         compose.reserve_number(planned, corpus.halls[planned.hall].panels)
