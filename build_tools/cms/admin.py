@@ -165,7 +165,7 @@ def csp(settings: CmsSettings) -> str:
         "script-src 'self' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",  # React components style themselves inline
         f"img-src 'self' data: blob: {remote}".rstrip(),
-        f"connect-src 'self' {remote}".rstrip(),
+        f"connect-src 'self' blob: {remote}".rstrip(),
         "font-src 'self' data:",
         "frame-src 'self' blob:",
         "worker-src 'self' blob:",

@@ -435,7 +435,15 @@ def _field(
         if longest is not None and longest < MAX_TEXT and longest != MAX_ID:
             field["pattern"] = [rf"^[\s\S]{{1,{longest}}}$", f"不超过 {longest} 个字"]
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        field.update(widget="object", fields=model_fields(annotation, options))
+        fields = model_fields(annotation, options)
+        if not required:
+            # Decap checks the fields inside an optional mapping even when it is left
+            # empty: there they are asked for in words, and `culture check` insists.
+            for sub in fields:
+                if sub["required"]:
+                    sub["hint"] = "填写本项时必填" + (f"；{sub['hint']}" if sub.get("hint") else "")
+                sub["required"] = False
+        field.update(widget="object", fields=fields)
         field["collapsed"] = not required
     elif item_type is not None:
         field.update(_list(model, name, item_type, info, options))
