@@ -20,11 +20,12 @@ def add_command(commands: argparse._SubParsersAction) -> None:
         "--kind",
         choices=("story", "craftsman", "panel"),
         default="story",
+        metavar="类型",
         help="导入为 story 红色故事（默认）/ craftsman 工匠 / panel 展板",
     )
-    parser.add_argument("--hall", help="展板所属展厅（只有一个展厅时可省略）")
-    parser.add_argument("--zone", help="展板所属单元（默认第一个单元）")
-    parser.add_argument("--unit", help="所属单位 id（优先于文档中的“单位：”）")
+    parser.add_argument("--hall", metavar="展厅id", help="展板所属展厅（只有一个展厅时可省略）")
+    parser.add_argument("--zone", metavar="单元id", help="展板所属单元（默认第一个单元）")
+    parser.add_argument("--unit", metavar="单位id", help="所属单位 id（优先于文档中的“单位：”）")
     parser.set_defaults(func=run)
 
 

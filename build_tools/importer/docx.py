@@ -20,6 +20,7 @@ import mammoth.transforms
 from build_tools.importer.source import Refused
 
 MAX_TEXT_CHARS = 300_000  # a very long submission is 30,000 characters
+MAX_DEPTH = 40  # elements inside elements: real documents nest lists and tables a few deep
 
 # Word's built-in names (in any UI language the XML keeps the English ones) and WPS's.
 STYLE_MAP = "\n".join(
@@ -172,12 +173,24 @@ def convert(data: bytes, max_pictures: int) -> Converted:
         root = ET.fromstring(f"<root>{html}</root>")
     except ET.ParseError as exc:
         raise Refused(f"无法读取 Word 内容（{exc}）") from exc
+    if _depth(root) > MAX_DEPTH:
+        raise Refused(f"文档的列表或表格嵌套超过 {MAX_DEPTH} 层，不像正常的投稿")
     converted = Converted([], pictures=pictures, skipped_pictures=skipped)
     converted.blocks = _blocks(root, converted.notes)
     if sum(len(plain_text(b)) for b in converted.blocks) > MAX_TEXT_CHARS:
         raise Refused("正文太长，不像一篇投稿（超过 30 万字）")
     converted.core_title = _core_title(data)
     return converted
+
+
+def _depth(root: ET.Element) -> int:
+    """How deep the HTML nests, found without recursion (the walk below recurses)."""
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
 
 
 def _mark_centred(paragraph: Any) -> Any:

@@ -89,7 +89,8 @@ def import_paths(paths: list[Path], options: Options, out: TextIO | None = None)
     failed = len(outcomes) - ok
     summary = f"导入 {ok} 个文件" + (f"，{failed} 个失败" if failed else "") + "。"
     if ok:
-        summary += "新文件都是草稿（status: draft），请补充上面列出的内容。"
+        summary += "新文件都是草稿（status: draft）"
+        summary += "，请补充上面列出的内容。" if any(o.todo for o in written) else "。"
     print(summary, file=sys.stderr)
     return 1 if failed else 0
 
@@ -143,8 +144,20 @@ def _import_one(path: Path, corpus: Corpus, planned: write.Planned, options: Opt
         if not figure.caption and figure is not composed.lead_figure and figure.index in src_of
     ]
     outcome.notes = recognised.notes + picture_notes
+    unplaced = len(converted.pictures) - len(figures)
+    if unplaced > 0:
+        outcome.notes.append(
+            f"有 {unplaced} 张图片在表格或标题里，未导入：请另存图片后手工放入正文"
+        )
     if converted.skipped_pictures:
         outcome.notes.append(f"另有 {converted.skipped_pictures} 张图片超出上限，未导入")
+    if planned.kind == "craftsman":
+        same = [c for c in corpus.craftsmen.values() if c.name == recognised.values.get("name")]
+        for craftsman in same:
+            outcome.notes.append(
+                f"已有工匠“{craftsman.name}”（{craftsman.origin.path}）：如果是同一个人，"
+                "请把新内容并入原文件，再删去新文件"
+            )
     if wanted:
         outcome.notes.append(f"id {wanted} 已被占用，改用 {item_id}（请确认不是重复导入）")
     return outcome
