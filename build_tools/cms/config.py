@@ -417,7 +417,7 @@ def _field(
             widget="select",
             options=[{"label": labels.get(v, v), "value": v} for v in values],
         )
-        if name == "status" and default in (None, Ellipsis):
+        if name == "status" and info.is_required():
             field["default"] = "draft"  # a new item starts as a draft
     elif annotation is bool:
         field["widget"] = "boolean"

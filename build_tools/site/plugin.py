@@ -15,7 +15,8 @@ on_nav      → decides which generated pages MkDocs need not render again (thei
 on_page_context → a collection page, rendered last, links its PDF only if it was made;
               a hall page, rendered last too, the hall's files that were made;
 on_post_build → image variants, alias redirects, the Atom feed, the search index; keeps
-              the rendered pages for the next build.
+              the rendered pages for the next build; the web editor's admin/ when
+              `cms.enabled` (build_tools/cms/).
 In the preview the search index is made after the pages are served: the browser
 reloads without waiting for it. Hand-written files under docs/ win over generated ones
 with the same path.
@@ -510,6 +511,23 @@ class CulturePlugin(BasePlugin[CultureConfig]):
             self._entities_written()
             self.indexer.finish(site)
             self.indexer = None
+        if not self.preview and self.checked.project.settings.cms.enabled:
+            self._write_admin(config)
+
+    def _write_admin(self, config: MkDocsConfig) -> None:
+        """The web editor (`cms.enabled` in culture.yml): admin/ from the content model."""
+        from build_tools.cms.admin import AdminError, SiteInfo, write_admin
+
+        assert self.checked is not None
+        try:
+            write_admin(
+                Path(config.site_dir),
+                self.checked.corpus,
+                self.checked.project,
+                site=SiteInfo.of(config),
+            )
+        except AdminError as exc:
+            raise PluginError(f"culture：网页编辑器（admin/）没有写入：{exc}") from exc
 
     def _keep_rendered(self, config: MkDocsConfig) -> None:
         """Remember (preview) or cache (`culture build`) the pages MkDocs rendered."""
