@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -45,7 +44,9 @@ def sample(tmp_path, monkeypatch):
     (project / "投稿/第二批").mkdir(parents=True)
     typical_story(project / "投稿/井下的灯光.docx")
     messy(project / "投稿/第二批/抢修之夜.docx")
-    (project / "投稿/第二批/老照片说明.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    (project / "投稿/第二批/老照片说明.doc").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+    )
     monkeypatch.chdir(project)
     return project
 
