@@ -137,8 +137,12 @@ def _span(span: Span) -> str:
     elif core and span.italic:
         body = f"*{body}*"
     if span.href and core and _SAFE_LINK.match(span.href):
-        body = f"[{body}]({span.href.replace(' ', '%20').replace(')', '%29')})"
+        body = f"[{body}]({_url(span.href)})"
     return _escape(lead) + body + _escape(trail)
+
+
+def _url(href: str) -> str:
+    return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
 
 
 def _is_punct(char: str) -> bool:

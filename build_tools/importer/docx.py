@@ -168,7 +168,7 @@ def convert(data: bytes, max_pictures: int) -> Converted:
         raise Refused(f"无法读取 Word 内容（文件可能已损坏：{type(exc).__name__}）") from exc
     html = result.value
     if len(html) > MAX_TEXT_CHARS * 4:
-        raise Refused("正文太长，不像一篇投稿（超过 30 万字）")
+        raise Refused(f"正文太长，不像一篇投稿（超过 {MAX_TEXT_CHARS:,} 个字）")
     try:
         root = ET.fromstring(f"<root>{html}</root>")
     except ET.ParseError as exc:
@@ -178,7 +178,7 @@ def convert(data: bytes, max_pictures: int) -> Converted:
     converted = Converted([], pictures=pictures, skipped_pictures=skipped)
     converted.blocks = _blocks(root, converted.notes)
     if sum(len(plain_text(b)) for b in converted.blocks) > MAX_TEXT_CHARS:
-        raise Refused("正文太长，不像一篇投稿（超过 30 万字）")
+        raise Refused(f"正文太长，不像一篇投稿（超过 {MAX_TEXT_CHARS:,} 个字）")
     converted.core_title = _core_title(data)
     return converted
 

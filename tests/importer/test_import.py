@@ -325,3 +325,29 @@ def test_unit_option_wins(project, tmp_path, capsys):
     run_import(capsys, typical_story(tmp_path / "a.docx"), "--unit", "power-1")
     front, _ = split(project / "stories/red/jing-xia-de-deng-guang.md")
     assert front["unit"] == "power-1"
+
+
+def test_a_kind_folder_leading_out_of_stories_is_refused(project, tmp_path, capsys):
+    outside = tmp_path / "outside-red"
+    (project / "stories/red").rename(outside)
+    (project / "stories/red").symlink_to(outside, target_is_directory=True)
+    code, out, _ = run_import(capsys, messy(tmp_path / "a.docx"))
+    assert code == 1
+    assert "目标文件夹 stories/red 指向 stories/ 之外（符号链接），不会写入" in out
+    assert not (outside / "qiang-xiu-zhi-ye.md").exists()
+
+
+def test_panel_in_an_unknown_hall_is_refused_with_the_halls(project, tmp_path, capsys):
+    code, _, err = run_import(
+        capsys, panel_text(tmp_path / "a.docx"), "--kind", "panel", "--hall", "nope"
+    )
+    assert code == 1
+    assert "没有展厅“nope”；现有展厅：main-hall" in err
+
+
+def test_a_text_longer_than_any_submission_is_refused(project, tmp_path, capsys, monkeypatch):
+    from build_tools.importer import docx
+
+    monkeypatch.setattr(docx, "MAX_TEXT_CHARS", 50)
+    code, out, _ = run_import(capsys, typical_story(tmp_path / "a.docx"))
+    assert code == 1 and "正文太长" in out
