@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -59,6 +60,10 @@ def _write(project, corpus, out: str | None) -> int:  # type: ignore[no-untyped-
 def _serve(project, corpus, address: str) -> int:  # type: ignore[no-untyped-def]
     from build_tools.cms.local import serve_editor
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a terminated trial stops decap-server too
+
+    signal.signal(signal.SIGTERM, stop)
     with serve_editor(project, corpus, address) as editor:
         print(f"网页编辑器（本地试用）：{editor.admin_url}", file=sys.stderr)
         print(

@@ -113,6 +113,10 @@
       var entry = this.props.entry;
       return !entry || entry.get("newRecord") !== false;
     },
+    // What Decap checks for presence and the pattern: the file name an item already has.
+    getValidateValue: function () {
+      return this.isNew() ? this.props.value : this.props.entry.get("slug");
+    },
     isValid: function () {
       if (!this.isNew()) return true;
       var value = this.props.value || "";
