@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from build_tools.checks.references import PERSON_NAME
-from build_tools.content.model import Panel
 from build_tools.importer.docx import Block, Figure, Heading, Span
 from build_tools.importer.fields import Recognised, earliest_year
 from build_tools.importer.write import SUMMARY_TODO, Planned
@@ -165,9 +164,3 @@ def _panel(rec: Recognised, planned: Planned) -> Composed:
         fields.append(("narration", v["narration"], ""))
     fields.append(("status", "draft", ""))
     return Composed(fields, blocks, todo, figure)
-
-
-def reserve_number(planned: Planned, hall_panels: list[Panel]) -> None:
-    """Count a panel written in this run, so the next one gets the number after it."""
-    if planned.number and planned.zone:
-        hall_panels.append(Panel.model_construct(number=planned.number, zone=planned.zone))

@@ -309,7 +309,11 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-def recognise(blocks: list[Block], kind: str, corpus: Corpus, core_title: str = "") -> Recognised:
+def recognise(
+    blocks: list[Block], kind: str, corpus: Corpus, core_title: str = "", file_title: str = ""
+) -> Recognised:
+    """The fields of a submission; the title from its text, else from the document's
+    properties, else from the file's name."""
     result = Recognised()
     blocks = _take_title(blocks, result, core_title)
     wanted = KIND_FIELDS[kind]
@@ -322,6 +326,9 @@ def recognise(blocks: list[Block], kind: str, corpus: Corpus, core_title: str = 
         else:
             body.append(block)
     result.blocks = body
+    if "title" not in result.values:
+        result.values["title"] = file_title or "未命名"
+        result.found.append(f"标题：{result.values['title']}（取自文件名，请核对）")
     _people_in_bold(result, kind, corpus)
     return result
 

@@ -101,19 +101,10 @@ def _import_one(path: Path, corpus: Corpus, planned: write.Planned, options: Opt
         data = source.read_submission(path)
         converted = docx.convert(data, source.MAX_PICTURES)
         blocks = clean.clean(converted.blocks)
-        recognised = fields.recognise(blocks, planned.kind, corpus, converted.core_title)
-        if "title" not in recognised.values:
-            recognised.values["title"] = path.stem.strip() or "未命名"
-            recognised.found.append(f"标题：{recognised.values['title']}（取自文件名，请核对）")
-        if planned.kind == "panel" and planned.hall:  # a number for each panel of this run
-            hall = corpus.halls[planned.hall]
-            planned = write.Planned(
-                "panel",
-                planned.folder,
-                planned.hall,
-                planned.zone,
-                write._next_number(hall, planned.zone or ""),
-            )
+        recognised = fields.recognise(
+            blocks, planned.kind, corpus, converted.core_title, path.stem.strip()
+        )
+        planned = write.numbered(corpus, planned)  # each panel of a run its own number
         text = "\n".join(docx.plain_text(b) for b in blocks)
         composed = compose.compose(recognised, planned, options.unit, text)
         figures = _figures(composed)
@@ -134,8 +125,7 @@ def _import_one(path: Path, corpus: Corpus, planned: write.Planned, options: Opt
             f"内部错误（{type(exc).__name__}: {exc}），请把这个文件和这一行报告给维护者"
         )
         return outcome
-    if planned.kind == "panel" and planned.hall:
-        compose.reserve_number(planned, corpus.halls[planned.hall].panels)
+    write.reserve(corpus, planned)
     outcome.written = write.Written(planned.folder / f"{item_id}.md", item_id, media, wanted)
     outcome.found = recognised.found
     outcome.todo = composed.todo + [

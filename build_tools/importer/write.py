@@ -13,6 +13,7 @@ from typing import Any
 
 from build_tools.content.corpus import Corpus
 from build_tools.content.dates import PartialDate
+from build_tools.content.model import Panel
 from build_tools.scaffold import ScaffoldError, _next_number, _pick_hall, make_id
 from build_tools.scaffold.placeholders import TO_BE_WRITTEN
 
@@ -64,6 +65,23 @@ def plan(corpus: Corpus, kind: str, hall: str | None, zone: str | None) -> Plann
         zones = "、".join(z.id for z in found.zones)
         raise WriteRefused(f"展厅“{found.name}”中没有单元“{zone}”；可用：{zones}")
     return Planned(kind, content / "halls" / found.id, found.id, zone, _next_number(found, zone))
+
+
+def numbered(corpus: Corpus, planned: Planned) -> Planned:
+    """A panel with the number after the last of its zone (the ones this run wrote
+    included, see `reserve`)."""
+    if planned.kind != "panel" or planned.hall is None or planned.zone is None:
+        return planned
+    number = _next_number(corpus.halls[planned.hall], planned.zone)
+    return Planned(planned.kind, planned.folder, planned.hall, planned.zone, number)
+
+
+def reserve(corpus: Corpus, planned: Planned) -> None:
+    """Count a panel written in this run in its hall (in this run's corpus only), so the
+    next one is numbered after it."""
+    if planned.kind == "panel" and planned.hall and planned.number and planned.zone:
+        panel = Panel.model_construct(number=planned.number, zone=planned.zone)
+        corpus.halls[planned.hall].panels.append(panel)
 
 
 def _inside(corpus: Corpus, path: Path, what: str) -> None:
