@@ -320,7 +320,7 @@ def recognise(
     body: list[Block] = []
     for block in blocks:
         lines = label_fields(block.text) if isinstance(block, Paragraph) else None
-        if lines and all(f in wanted or (kind == "panel" and f == "source") for _, f, _ in lines):
+        if lines and all(f in wanted for _, f, _ in lines):
             for label, name, value in lines:
                 _take(result, kind, corpus, label, name, value)
         else:
@@ -344,9 +344,12 @@ def _take_title(blocks: list[Block], result: Recognised, core_title: str) -> lis
     if index is None and blocks:
         first = blocks[0]
         short = len(first.text) <= 40 if isinstance(first, Paragraph | Heading) else False
-        if (isinstance(first, Heading) and short) or (
-            isinstance(first, Paragraph) and first.role == "centred" and short
-        ):
+        # A first heading is the title only if no heading as high follows: otherwise it
+        # is the first section of a submission that has no title.
+        alone = isinstance(first, Heading) and not any(
+            isinstance(b, Heading) and b.level <= first.level for b in blocks[1:]
+        )
+        if short and (alone or (isinstance(first, Paragraph) and first.role == "centred")):
             index = 0
     if index is None:
         if core_title:
@@ -417,7 +420,10 @@ def _take(result: Recognised, kind: str, corpus: Corpus, label: str, name: str, 
         for part in re.split(r"[；;。\n]+", value):
             if part.strip(SPACE):
                 honor = parse_honor(part)
-                (honors.append(honor) if honor else unread.append(part.strip(SPACE)))
+                if honor:
+                    honors.append(honor)
+                else:
+                    unread.append(part.strip(SPACE))
         if unread:
             result.notes.append(f"荣誉“{'；'.join(unread)}”没能识别出年份和级别，请手工写进 honors")
         if not honors:

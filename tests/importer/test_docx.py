@@ -171,3 +171,22 @@ def test_large_photos_are_made_smaller_and_turned_upright():
     assert (encoded.width, encoded.height) == (80, 4000)
     with Image.open(BytesIO(encoded.data)) as saved:
         assert not saved.getexif()
+
+
+def test_a_first_section_heading_is_not_taken_for_the_title():
+    from build_tools.importer import fields
+
+    d = Document()
+    d.add_heading("一、初到矿山", level=1)
+    d.add_paragraph("正文。")
+    d.add_heading("二、扎根", level=1)
+    out = BytesIO()
+    d.save(out)
+    converted = docx.convert(out.getvalue(), 10)
+    recognised = fields.recognise(clean.clean(converted.blocks), "story", None, "", "我的投稿")  # type: ignore[arg-type]
+    assert recognised.values["title"] == "我的投稿"
+    assert "取自文件名，请核对" in recognised.found[0]
+    assert [b.text for b in recognised.blocks if isinstance(b, docx.Heading)] == [
+        "一、初到矿山",
+        "二、扎根",
+    ]
