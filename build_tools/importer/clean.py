@@ -63,12 +63,7 @@ def clean(blocks: list[Block]) -> list[Block]:
 
 def _paragraph(paragraph: Paragraph) -> list[Block]:
     """One Word paragraph as the paragraphs and pictures it really holds."""
-    lines: list[list[Inline]] = [[]]
-    for inline in paragraph.inlines:
-        if isinstance(inline, LineBreak):
-            lines.append([])
-        else:
-            lines[-1].append(inline)
+    lines = _lines(paragraph.inlines)
     # A line break followed by an indent, or an empty line, starts a new paragraph:
     # text pasted from elsewhere, or typed with Shift+Enter throughout.
     groups: list[list[list[Inline]]] = [[]]
@@ -90,14 +85,19 @@ def _paragraph(paragraph: Paragraph) -> list[Block]:
     return found
 
 
-def _join_lines(inlines: list[Inline]) -> list[Inline]:
+def _lines(inlines: list[Inline]) -> list[list[Inline]]:
+    """The lines manual line breaks (Shift+Enter) make of a paragraph."""
     lines: list[list[Inline]] = [[]]
     for inline in inlines:
         if isinstance(inline, LineBreak):
             lines.append([])
         else:
             lines[-1].append(inline)
-    return _join_lines_of(lines)
+    return lines
+
+
+def _join_lines(inlines: list[Inline]) -> list[Inline]:
+    return _join_lines_of(_lines(inlines))
 
 
 def _join_lines_of(lines: list[list[Inline]]) -> list[Inline]:
