@@ -62,6 +62,13 @@ def import_paths(paths: list[Path], options: Options, out: TextIO | None = None)
     out = out or sys.stdout
     loaded = pipeline.load(Path.cwd())
     corpus = loaded.corpus
+    if not corpus.content_dir.is_dir():
+        print(
+            f"culture import: 找不到内容文件夹 {corpus.content_dir}：请在项目根目录"
+            "（有 mkdocs.yml 或 stories/ 的那一层）运行",
+            file=sys.stderr,
+        )
+        return 1
     if options.unit is not None:
         problem = unit_problem(corpus, options.unit)
         if problem:

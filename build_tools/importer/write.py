@@ -64,7 +64,7 @@ def plan(corpus: Corpus, kind: str, hall: str | None, zone: str | None) -> Plann
     if zone not in {z.id for z in found.zones}:
         zones = "、".join(z.id for z in found.zones)
         raise WriteRefused(f"展厅“{found.name}”中没有单元“{zone}”；可用：{zones}")
-    return Planned(kind, content / "halls" / found.id, found.id, zone, _next_number(found, zone))
+    return Planned(kind, content / "halls" / found.id, found.id, zone)  # numbered per file
 
 
 def numbered(corpus: Corpus, planned: Planned) -> Planned:

@@ -351,3 +351,26 @@ def test_a_text_longer_than_any_submission_is_refused(project, tmp_path, capsys,
     monkeypatch.setattr(docx, "MAX_TEXT_CHARS", 50)
     code, out, _ = run_import(capsys, typical_story(tmp_path / "a.docx"))
     assert code == 1 and "正文太长" in out
+
+
+def test_outside_a_project_nothing_is_written(tmp_path, monkeypatch, capsys):
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, _, err = run_import(capsys, messy(tmp_path / "a.docx"))
+    assert code == 1 and "找不到内容文件夹" in err
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_submission_without_a_title_is_named_after_its_file(project, tmp_path, capsys):
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph("时间：1960年")
+    d.add_paragraph("那年的食堂种出了南瓜。")
+    d.save(tmp_path / "食堂南瓜.docx")
+    code, out, _ = run_import(capsys, tmp_path / "食堂南瓜.docx")
+    assert code == 0
+    assert "标题：食堂南瓜（取自文件名，请核对）" in out
+    front, _ = split(project / "stories/red/shi-tang-nan-gua.md")
+    assert front["title"] == "食堂南瓜" and front["date"] == 1960
