@@ -108,6 +108,8 @@ def _import_one(path: Path, corpus: Corpus, planned: write.Planned, options: Opt
         data = source.read_submission(path)
         converted = docx.convert(data, source.MAX_PICTURES)
         blocks = clean.clean(converted.blocks)
+        if not blocks:
+            raise source.Refused("文档里没有文字，也没有图片，未导入")
         recognised = fields.recognise(
             blocks, planned.kind, corpus, converted.core_title, path.stem.strip()
         )

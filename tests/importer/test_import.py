@@ -374,3 +374,12 @@ def test_a_submission_without_a_title_is_named_after_its_file(project, tmp_path,
     assert "标题：食堂南瓜（取自文件名，请核对）" in out
     front, _ = split(project / "stories/red/shi-tang-nan-gua.md")
     assert front["title"] == "食堂南瓜" and front["date"] == 1960
+
+
+def test_an_empty_document_is_not_imported(project, tmp_path, capsys):
+    from docx import Document
+
+    Document().save(tmp_path / "空白.docx")
+    code, out, _ = run_import(capsys, tmp_path / "空白.docx")
+    assert code == 1 and "文档里没有文字，也没有图片，未导入" in out
+    assert not (project / "stories/red/kong-bai.md").exists()
