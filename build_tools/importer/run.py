@@ -199,11 +199,20 @@ def _pictures(
         name = f"{len(encoded) + 1}.{picture.extension}"
         encoded.append((name, picture.data))
         src_of[figure.index] = Path(os.path.relpath(media_dir / name, planned.folder)).as_posix()
-        if not figure.caption and converted.pictures[figure.index].alt.strip():
-            alt = converted.pictures[figure.index].alt.strip()
-            if not alt.lower().startswith(("picture", "图片", "image")):
-                figure.caption = alt[:200]
+        alt = converted.pictures[figure.index].alt.strip()
+        if not figure.caption and alt and not _generated_alt(alt):
+            figure.caption = alt[:200]
     return encoded, src_of, notes
+
+
+def _generated_alt(alt: str) -> bool:
+    """Word's own descriptions (图片 1, Picture 3, 自动生成的说明) say nothing of the picture."""
+    lowered = alt.lower()
+    return (
+        "自动生成" in alt
+        or lowered.startswith(("picture", "image", "a picture", "an image", "图片", "图像", "图示"))
+        or lowered.endswith((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".emf", ".wmf"))
+    )
 
 
 def _fill_lead_src(composed: compose.Composed, src_of: dict[int, str]) -> None:

@@ -383,3 +383,27 @@ def test_an_empty_document_is_not_imported(project, tmp_path, capsys):
     code, out, _ = run_import(capsys, tmp_path / "空白.docx")
     assert code == 1 and "文档里没有文字，也没有图片，未导入" in out
     assert not (project / "stories/red/kong-bai.md").exists()
+
+
+def test_pictures_without_a_caption_line(project, tmp_path, capsys):
+    from io import BytesIO
+
+    from docx import Document
+
+    from tests.importer.conftest import png
+
+    d = Document()
+    d.add_paragraph("两张照片", style="Title")
+    d.add_paragraph("时间：1977年")
+    shape = d.add_picture(BytesIO(png()))
+    shape._inline.docPr.set("descr", "运煤专列出站")  # Word's 替代文字
+    d.add_paragraph("正文一段。")
+    d.add_picture(BytesIO(png("black")))
+    d.add_paragraph("正文又一段。")
+    d.save(tmp_path / "a.docx")
+    code, out, _ = run_import(capsys, tmp_path / "a.docx")
+    assert code == 0
+    _, body = split(project / "stories/red/liang-zhang-zhao-pian.md")
+    assert "![运煤专列出站](../media/liang-zhang-zhao-pian/1.png)" in body
+    assert "![待补充：图片说明](../media/liang-zhang-zhao-pian/2.png)" in body
+    assert "正文：图片 2 的说明（图片下面没有“图为……”一行" in out
