@@ -161,7 +161,8 @@ def csp(settings: CmsSettings) -> str:
     remote = " ".join(o for o in gitlab if o)
     parts = [
         "default-src 'self'",
-        # Decap validates its configuration with ajv, which compiles the schema to code.
+        # Decap validates its configuration with ajv, which compiles the schema to code
+        # (without 'unsafe-eval' the editor stops: "Error compiling schema").
         "script-src 'self' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",  # React components style themselves inline
         f"img-src 'self' data: blob: {remote}".rstrip(),

@@ -450,7 +450,8 @@ def _field(
     else:
         raise TypeError(f"{model.__name__}.{name}: no widget for {annotation!r}")
     if origin is list and "min" not in field and "max" not in field:
-        if info_min := limits.get("min_length"):
+        # A required list must hold something: the file leaves an empty one out.
+        if info_min := limits.get("min_length") or (1 if required else 0):
             field["min"] = info_min
         if (info_max := limits.get("max_length")) is not None:
             field["max"] = info_max

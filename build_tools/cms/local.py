@@ -16,6 +16,7 @@ import ipaddress
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -126,6 +127,7 @@ def start(project: Project, corpus: Corpus, address: str) -> LocalEditor:
             stdin=subprocess.DEVNULL,
             stdout=sys.stderr,
             stderr=sys.stderr,
+            preexec_fn=_die_with_parent,
         )
         _wait_for_backend(backend, backend_port)
     except BaseException:
@@ -138,6 +140,16 @@ def start(project: Project, corpus: Corpus, address: str) -> LocalEditor:
     httpd.backend_port = backend_port
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return LocalEditor(project, origin, httpd, backend, work)
+
+
+def _die_with_parent() -> None:
+    """decap-server writes into the working tree: it must not outlive the trial, even
+    when the trial is killed outright (Linux: PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _wait_for_backend(process: subprocess.Popen[bytes], port: int, timeout: float = 20) -> None:
