@@ -127,7 +127,11 @@ LABELS: dict[str, str] = {
     "撰文": "author",
     "执笔": "author",
     "供稿": "author",
+    "通讯员": "author",
+    "记者": "author",
+    "整理": "author",
     "文": "author",
+    "口述": "source",
     "单位": "unit",
     "所属单位": "unit",
     "时间": "date",
@@ -429,6 +433,9 @@ def _take(result: Recognised, kind: str, corpus: Corpus, label: str, name: str, 
         if not honors:
             return
         result.values["honors"] = honors
+    elif label == "口述":
+        result.values["source"] = f"据{value}口述整理"
+        shown = f"{shown} → 来源：据{value}口述整理"
     else:
         result.values[name] = value
     result.found.append(shown)

@@ -137,3 +137,12 @@ def test_honours_with_year_and_level(written, honor):
 
 def test_honour_without_a_year_is_not_guessed():
     assert parse_honor("全国劳动模范") is None
+
+
+def test_an_oral_account_is_the_source():
+    from build_tools.importer.fields import Recognised, _take
+
+    result = Recognised()
+    for label, name, value in label_fields("口述：王建国　整理：李明"):
+        _take(result, "story", None, label, name, value)  # type: ignore[arg-type]
+    assert result.values == {"source": "据王建国口述整理", "author": "李明"}
