@@ -20,6 +20,8 @@ import mammoth.transforms
 from build_tools.importer.source import Refused
 
 MAX_TEXT_CHARS = 300_000  # a very long submission is 30,000 characters
+MAX_PICTURE_BYTES = 30 * 1024 * 1024  # one picture as stored in the file
+MAX_PICTURE_BYTES_TOTAL = 200 * 1024 * 1024  # every picture read, a repeated one each time
 MAX_DEPTH = 40  # elements inside elements: real documents nest lists and tables a few deep
 
 # Word's built-in names (in any UI language the XML keeps the English ones) and WPS's.
@@ -143,13 +145,20 @@ def convert(data: bytes, max_pictures: int) -> Converted:
     pictures: list[RawPicture] = []
     skipped = 0
 
+    read = 0
+
     def take_picture(image: Any) -> dict[str, str]:
-        nonlocal skipped
-        if len(pictures) >= max_pictures:
+        # One picture may be placed many times: what is read is counted each time.
+        nonlocal skipped, read
+        if len(pictures) >= max_pictures or read >= MAX_PICTURE_BYTES_TOTAL:
             skipped += 1
             return {"src": "skipped"}
         with image.open() as stream:
-            raw = stream.read()
+            raw = stream.read(MAX_PICTURE_BYTES + 1)
+        read += len(raw)
+        if len(raw) > MAX_PICTURE_BYTES:
+            skipped += 1
+            return {"src": "skipped"}
         pictures.append(RawPicture(raw, image.content_type or "", image.alt_text or ""))
         return {"src": f"picture:{len(pictures) - 1}"}
 

@@ -149,7 +149,9 @@ def _import_one(path: Path, corpus: Corpus, planned: write.Planned, options: Opt
             f"有 {unplaced} 张图片在表格或标题里，未导入：请另存图片后手工放入正文"
         )
     if converted.skipped_pictures:
-        outcome.notes.append(f"另有 {converted.skipped_pictures} 张图片超出上限，未导入")
+        outcome.notes.append(
+            f"另有 {converted.skipped_pictures} 张图片超出上限（张数或大小），未导入"
+        )
     if planned.kind == "craftsman":
         same = [c for c in corpus.craftsmen.values() if c.name == recognised.values.get("name")]
         for craftsman in same:

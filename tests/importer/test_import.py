@@ -407,3 +407,26 @@ def test_pictures_without_a_caption_line(project, tmp_path, capsys):
     assert "![运煤专列出站](../media/liang-zhang-zhao-pian/1.png)" in body
     assert "![待补充：图片说明](../media/liang-zhang-zhao-pian/2.png)" in body
     assert "正文：图片 2 的说明（图片下面没有“图为……”一行" in out
+
+
+def test_one_picture_placed_again_and_again_is_read_within_bounds(
+    project, tmp_path, capsys, monkeypatch
+):
+    from io import BytesIO
+
+    from docx import Document
+
+    from build_tools.importer import docx
+    from tests.importer.conftest import png
+
+    d = Document()
+    d.add_paragraph("重复的图", style="Title")
+    picture = png()
+    for _ in range(5):
+        d.add_picture(BytesIO(picture))  # python-docx stores it once and places it five times
+    d.save(tmp_path / "a.docx")
+    monkeypatch.setattr(docx, "MAX_PICTURE_BYTES_TOTAL", 3 * len(picture))
+    code, out, _ = run_import(capsys, tmp_path / "a.docx")
+    assert code == 0
+    assert "另有 2 张图片超出上限（张数或大小），未导入" in out
+    assert len(list((project / "stories/media/chong-fu-de-tu").iterdir())) == 3
