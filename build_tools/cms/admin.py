@@ -207,7 +207,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def page_settings(corpus: Corpus, site: SiteInfo, styles: list[str]) -> dict[str, Any]:
-    previews = {"stories": "story", "craftsmen": "craftsman"}
+    previews = {"stories": "story", "craftsmen": "craftsman", "collections": "collection"}
     for kind in cms_config.kinds(corpus):
         if kind.name.startswith("panels-"):
             previews[kind.name] = "panel"

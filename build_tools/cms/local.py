@@ -95,7 +95,9 @@ class LocalEditor:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def start(project: Project, corpus: Corpus, address: str) -> LocalEditor:
+def start(project: Project, corpus: Corpus, address: str, *, mode: str = "fs") -> LocalEditor:
+    """`mode` "fs" writes into the working tree; "git" (decap-server's other mode, for the
+    guide's screenshots of the editorial workflow) makes branches in the project's repo."""
     host, port = parse_address(address)
     node = shutil.which("node")
     if node is None:
@@ -115,7 +117,7 @@ def start(project: Project, corpus: Corpus, address: str) -> LocalEditor:
             **os.environ,
             "PORT": str(backend_port),
             "BIND_HOST": "127.0.0.1",
-            "MODE": "fs",  # straight into the working tree
+            "MODE": mode,
             "GIT_REPO_DIRECTORY": str(project.root.resolve()),
             "ORIGIN": origin,
             "LOG_LEVEL": "warn",

@@ -177,3 +177,32 @@ def test_an_edit_keeps_what_the_form_does_not_show(editor, local_cms, monkeypatc
     assert "craftsmen:\n  - wang-jian-guo\n" in text
     assert "cover:\n  src: ../media/dot.png\n  caption: 东山坡旧照\n" in text
     assert _check(local_cms.project, story, monkeypatch, run_check) == []
+
+
+def test_a_panel_and_a_collection_made_in_the_form_pass_the_check(
+    editor, local_cms, monkeypatch, run_check
+):
+    page, _ = editor
+    page.goto(local_cms.origin + "/admin/#/collections/panels-main-hall/new")
+    page.locator('[id^="id-field-"]').fill("web-editor-panel")
+    page.locator('[id^="number-field-"]').fill("A-99")
+    _choose(page, "zone", "创业篇（origins）")
+    _choose(page, "kind", "单元说明（section）")
+    page.locator('[id^="title-field-"]').fill("网页编辑的展板")
+    page.locator('[data-slate-editor="true"]').first.click()
+    page.keyboard.type("展板上的文字。")
+    _publish(page)
+    panel = _wait_for(local_cms.project / "stories" / "halls" / "main-hall" / "web-editor-panel.md")
+    assert "\nkind: section\n" in panel and "\nzone: origins\n" in panel
+    page.goto(local_cms.origin + "/admin/#/collections/collections/new")
+    page.locator('[id^="id-field-"]').fill("web-editor-collection")
+    page.locator('[id^="title-field-"]').fill("网页编辑的故事集")
+    page.get_by_role("button", name="新增条目").click()
+    _choose(page, "item", "故事：第一锹土（first-shovel）")
+    _publish(page)
+    written = local_cms.project / "stories" / "collections" / "web-editor-collection.yml"
+    collection = _wait_for(written)
+    assert collection.startswith("title: 网页编辑的故事集\n")
+    assert "items:\n  - first-shovel\n" in collection
+    for path in (written, local_cms.project / "stories/halls/main-hall/web-editor-panel.md"):
+        assert _check(local_cms.project, path, monkeypatch, run_check) == []

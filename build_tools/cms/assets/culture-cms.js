@@ -287,7 +287,45 @@
     },
   });
 
-  var templates = { story: StoryPreview, craftsman: CraftsmanPreview, panel: PanelPreview };
+  function itemLabel(collection, value) {
+    var fields = collection && collection.get("fields");
+    var items = fields && fields.find(function (f) { return f.get("name") === "items"; });
+    var options = items && items.getIn(["field", "options"]);
+    var found = options && options.find(function (o) { return o.get("value") === value; });
+    return found ? found.get("label") : value;
+  }
+
+  var CollectionPreview = createClass({
+    render: function () {
+      var p = this.props;
+      var d = function (k) { return p.entry.getIn(["data", k]); };
+      var foreword = String(d("foreword") || "").split(/\n\s*\n/).filter(Boolean);
+      return page(p, [
+        h("h1", { key: "t" }, d("title") || "（书名）", badge(d("status"))),
+        d("subtitle") ? h("p", { key: "s", className: "culture-subtitle" }, d("subtitle")) : null,
+        h("dl", { key: "f", className: "culture-facts" }, [
+          fact("编者", d("editor")),
+          fact("版次", d("edition") ? zhDate(d("edition")) : null),
+        ]),
+        h("div", { key: "c" }, picture(p, "cover")),
+        foreword.length
+          ? h("section", { key: "w" }, [h("h2", { key: "h" }, "前言")].concat(
+              foreword.map(function (para, i) { return h("p", { key: i }, para); })))
+          : null,
+        h("h2", { key: "i" }, "目录"),
+        h("ol", { key: "l" }, list(d("items")).map(function (id, i) {
+          return h("li", { key: i }, itemLabel(p.collection, id));
+        })),
+      ]);
+    },
+  });
+
+  var templates = {
+    story: StoryPreview,
+    craftsman: CraftsmanPreview,
+    panel: PanelPreview,
+    collection: CollectionPreview,
+  };
   var previews = settings.previews || {};
   Object.keys(previews).forEach(function (collection) {
     var template = templates[previews[collection]];
