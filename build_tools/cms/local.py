@@ -107,7 +107,12 @@ def start(project: Project, corpus: Corpus, address: str, *, mode: str = "fs") -
     site_dir = project.root / site.site_dir
     built = site_dir if (site_dir / "index.html").is_file() else None
     backend_port = free_port()
-    httpd = _Server((host, port), _Handler)
+    try:
+        httpd = _Server((host, port), _Handler)
+    except OSError as exc:
+        raise AdminError(
+            f"无法在 {host}:{port} 上提供服务（{exc.strerror}）：换一个端口，如 --address 127.0.0.1:8090"
+        ) from exc
     origin = f"http://{host}:{httpd.server_address[1]}"
     work = Path(tempfile.mkdtemp(prefix="culture-cms-"))
     backend: subprocess.Popen[bytes] | None = None

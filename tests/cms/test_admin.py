@@ -169,3 +169,37 @@ def test_site_info_reads_the_palette(project):
     assert info.site_dir == "site"
     shutil.rmtree(project / "docs")  # nothing else is needed
     assert SiteInfo.read(project).name
+
+
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("0.0.0.0:8080", "只在本机地址上提供"),
+        ("192.168.1.5:80", "只在本机地址上提供"),
+        ("8080", "主机:端口"),
+    ],
+)
+def test_the_local_trial_listens_on_loopback_only(project, monkeypatch, capsys, address, words):
+    monkeypatch.chdir(project)
+    assert main(["cms", "--serve", "--address", address]) == 1
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_the_cms_settings_are_in_the_culture_schema():
+    from build_tools.schema import build_schemas
+
+    schema = build_schemas()["culture"]
+    cms = schema["properties"]["cms"]
+    assert cms["title"] == "网页编辑器（Decap CMS）"
+    backend = schema["$defs"]["CmsBackend"]["properties"]
+    assert {"repo", "branch", "base_url", "api_root", "app_id", "auth_type"} <= set(backend)
+    assert all(re.search(r"[\u4e00-\u9fff]", p["title"]) for p in backend.values())
+
+
+def test_a_culture_yml_with_a_bad_gitlab_address_is_an_error(project, run_check):
+    (project / "culture.yml").write_text(
+        "cms:\n  backend:\n    base_url: javascript:alert(1)\n", encoding="utf-8"
+    )
+    result = run_check(project)
+    assert "E-CONFIG" in result.codes()

@@ -108,14 +108,22 @@
 
   // -- the id of a new item --------------------------------------------------------------
 
+  // Which item the editor is on, from its address: #/collections/<name>/new for a new
+  // one, #/collections/<name>/entries/<slug> for one that exists. (The widget's `entry`
+  // prop can still be the previous item right after "publish and new".)
+  function route() {
+    var hash = decodeURIComponent(window.location.hash || "");
+    var existing = /\/collections\/[^/]+\/entries\/(.+?)(?:\?.*)?$/.exec(hash);
+    return existing ? { isNew: false, slug: existing[1] } : { isNew: true, slug: "" };
+  }
+
   var IdControl = createClass({
     isNew: function () {
-      var entry = this.props.entry;
-      return !entry || entry.get("newRecord") !== false;
+      return route().isNew;
     },
     // What Decap checks for presence and the pattern: the file name an item already has.
     getValidateValue: function () {
-      return this.isNew() ? this.props.value : this.props.entry.get("slug");
+      return this.isNew() ? this.props.value : route().slug;
     },
     isValid: function () {
       if (!this.isNew()) return true;
@@ -132,7 +140,7 @@
         return h(
           "div",
           { className: props.classNameWrapper, id: props.forID },
-          (props.entry.get("slug") || "") + "（已有条目的文件名不能在这里修改）"
+          route().slug + "（已有条目的文件名不能在这里修改）"
         );
       }
       return h("input", {
