@@ -441,10 +441,11 @@ def _field(
             # empty: there they are asked for in words, and `culture check` insists.
             for sub in fields:
                 if sub["required"]:
-                    sub["hint"] = "填写本项时必填" + (f"；{sub['hint']}" if sub.get("hint") else "")
+                    rest = sub.get("hint", "").removeprefix("必填：")
+                    sub["hint"] = "填写本项时必填" + (f"：{rest}" if rest else "")
                 sub["required"] = False
         field.update(widget="object", fields=fields)
-        field["collapsed"] = not required
+        field["collapsed"] = False  # an image and its caption in sight
     elif item_type is not None:
         field.update(_list(model, name, item_type, info, options))
     else:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.sitetools import _free_port
@@ -139,6 +140,15 @@ def test_a_story_made_in_the_form_passes_the_check(editor, local_cms, monkeypatc
     _choose(page, "themes", "艰苦创业")
     _choose(page, "themes", "安全生产")
     page.locator('[id^="summary-field-"]').fill("1958年夏天，第一煤矿的青年突击队写下了这篇故事。")
+    page.locator('[id^="craftsmen-field-"]').click()  # a relation: searched in craftsmen/
+    page.keyboard.type("王")
+    page.get_by_role("option", name="王建国").click()
+    photo = local_cms.project.parent / "headframe.jpg"
+    Image.new("RGB", (1200, 800), (150, 30, 30)).save(photo)
+    page.get_by_role("button", name="选择图片").first.click()
+    page.locator('input[type="file"]').set_input_files(photo)  # the library's 上传 button
+    page.get_by_role("button", name="选用已选中项目").click()
+    page.locator('[id^="caption-field-"]').fill("井架旧照")
     _choose(page, "status", "待审（review）")
     page.locator('[data-slate-editor="true"]').first.click()
     page.keyboard.type("那年夏天，井下的风很大。")
@@ -155,6 +165,10 @@ def test_a_story_made_in_the_form_passes_the_check(editor, local_cms, monkeypatc
     assert "\ndate: 1958-07\n" in text  # as written, not a YAML date nor quoted
     assert "\nunit: mine-1\n" in text
     assert "themes:\n  - 艰苦创业\n  - 安全生产\n" in text
+    assert "craftsmen:\n  - wang-jian-guo\n" in text
+    # the upload is in the story's media folder, its path relative to the story
+    assert "cover:\n  src: ../media/red/headframe.jpg\n  caption: 井架旧照\n" in text
+    assert (local_cms.project / "stories" / "media" / "red" / "headframe.jpg").is_file()
     assert "\nstatus: review\n" in text
     assert "\nid:" not in text and "''" not in text  # the file name is not a field; no empties
     assert text.endswith("---\n\n那年夏天，井下的风很大。\n\n大家都记得那盏灯。\n")
