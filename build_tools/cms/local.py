@@ -145,6 +145,7 @@ def start(project: Project, corpus: Corpus, address: str, *, mode: str = "fs") -
         raise
     httpd.routes = _routes(work / ADMIN, built)
     httpd.backend_port = backend_port
+    httpd.origin = origin
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return LocalEditor(project, origin, httpd, backend, work)
 
@@ -200,6 +201,7 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     routes: list[tuple[str, Path]]
     backend_port: int
+    origin: str  # http://127.0.0.1:8080: the only Host and Origin answered
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -213,7 +215,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         ".wasm": "application/wasm",
     }
 
+    def _foreign(self) -> bool:
+        """A request another site made the browser send (DNS rebinding: another Host;
+        a cross-site form or fetch: another Origin). decap-server writes files: refused.
+        (Words for people go in send_error's body: its status line is latin-1.)"""
+        expected = self.server.origin
+        host = self.headers.get("Host", "")
+        origin = self.headers.get("Origin")
+        if host != expected.split("//", 1)[1] or (origin is not None and origin != expected):
+            self.send_error(403, None, "只接受本机网页编辑器自己的请求")
+            return True
+        return False
+
     def do_GET(self) -> None:
+        if self._foreign():
+            return
         if self.path.split("?", 1)[0] in ("/", f"/{ADMIN}"):
             self.send_response(302)
             self.send_header("Location", f"/{ADMIN}/")
@@ -221,19 +237,29 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def do_HEAD(self) -> None:
+        if not self._foreign():
+            super().do_HEAD()
+
     def do_POST(self) -> None:
+        if self._foreign():
+            return
         if self.path.split("?", 1)[0] != API:
             self.send_error(404)
             return
+        if not self.headers.get("Content-Type", "").startswith("application/json"):
+            # What Decap sends; a form or a no-cors fetch from another page cannot.
+            self.send_error(415, None, "只接受 application/json")
+            return
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            self.send_error(413, "请求太大")
+            self.send_error(413, None, "请求太大")
             return
         body = self.rfile.read(length)
         try:
             status, kind, answer = _post(self.server.backend_port, body)
         except OSError:
-            self.send_error(502, "decap-server 没有响应")
+            self.send_error(502, None, "decap-server 没有响应")
             return
         self.send_response(status)
         self.send_header("Content-Type", kind or "application/json")

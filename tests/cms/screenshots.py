@@ -79,7 +79,7 @@ def _choose(page: Page, field: str, text: str) -> None:
 
 
 def _fill_story(page: Page) -> None:
-    page.locator('[id^="id-field-"]').fill("night-shift-lamp-1958")
+    page.locator('input[id^="id-field-"]').fill("night-shift-lamp-1958")
     page.locator('[id^="title-field-"]').fill("矿灯房里的夜班")
     page.locator('[id^="date-field-"]').fill("1958-07")
     _choose(page, "unit", "第一煤矿（mine-1）")

@@ -4,6 +4,8 @@ what the form does not show, and the page asks nothing of any other origin."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import subprocess
 import sys
@@ -131,9 +133,9 @@ def _check(project: Path, path: Path, monkeypatch, run_check) -> list[dict]:
 def test_a_story_made_in_the_form_passes_the_check(editor, local_cms, monkeypatch, run_check):
     page, requests = editor
     page.goto(local_cms.origin + "/admin/#/collections/stories/new")
-    page.locator('[id^="id-field-"]').wait_for()
+    page.locator('input[id^="id-field-"]').wait_for()  # a new item's: an input
     expect(page.locator("label", has_text="文件名")).to_be_visible()
-    page.locator('[id^="id-field-"]').fill("web-editor-story")
+    page.locator('input[id^="id-field-"]').fill("web-editor-story")
     page.locator('[id^="title-field-"]').fill("网页编辑器里的第一篇")
     page.locator('[id^="date-field-"]').fill("1958-07")
     _choose(page, "unit", "第一煤矿（mine-1）")
@@ -181,7 +183,7 @@ def test_an_edit_keeps_what_the_form_does_not_show(editor, local_cms, monkeypatc
     page.goto(local_cms.origin + "/admin/#/collections/stories/entries/first-shovel")
     summary = page.locator('[id^="summary-field-"]')
     summary.wait_for()
-    assert "已有条目的文件名不能在这里修改" in page.locator('[id^="id-field-"]').inner_text()
+    expect(page.locator('div[id^="id-field-"]')).to_contain_text("已有条目的文件名不能在这里修改")
     summary.fill("建矿第一天，郭长青挖下第一锹土，大家跟着干了起来。")
     _publish(page)
     story = local_cms.project / "stories" / "red" / "first-shovel.md"
@@ -198,7 +200,7 @@ def test_a_panel_and_a_collection_made_in_the_form_pass_the_check(
 ):
     page, _ = editor
     page.goto(local_cms.origin + "/admin/#/collections/panels-main-hall/new")
-    page.locator('[id^="id-field-"]').fill("web-editor-panel")
+    page.locator('input[id^="id-field-"]').fill("web-editor-panel")
     page.locator('[id^="number-field-"]').fill("A-99")
     _choose(page, "zone", "创业篇（origins）")
     _choose(page, "kind", "单元说明（section）")
@@ -209,7 +211,7 @@ def test_a_panel_and_a_collection_made_in_the_form_pass_the_check(
     panel = _wait_for(local_cms.project / "stories" / "halls" / "main-hall" / "web-editor-panel.md")
     assert "\nkind: section\n" in panel and "\nzone: origins\n" in panel
     page.goto(local_cms.origin + "/admin/#/collections/collections/new")
-    page.locator('[id^="id-field-"]').fill("web-editor-collection")
+    page.locator('input[id^="id-field-"]').fill("web-editor-collection")
     page.locator('[id^="title-field-"]').fill("网页编辑的故事集")
     page.get_by_role("button", name="新增条目").click()
     _choose(page, "item", "故事：第一锹土（first-shovel）")
@@ -220,3 +222,32 @@ def test_a_panel_and_a_collection_made_in_the_form_pass_the_check(
     assert "items:\n  - first-shovel\n" in collection
     for path in (written, local_cms.project / "stories/halls/main-hall/web-editor-panel.md"):
         assert _check(local_cms.project, path, monkeypatch, run_check) == []
+
+
+def test_other_pages_cannot_write_through_the_local_backend(local_cms):
+    """A page elsewhere could make the browser post to the trial (a form, DNS rebinding):
+    only the editor's own same-origin JSON requests reach decap-server."""
+    netloc = local_cms.origin.split("//", 1)[1]
+    entry = {
+        "action": "persistEntry",
+        "params": {
+            "branch": "main",
+            "dataFiles": [{"path": "stories/red/planted.md", "raw": "---\ntitle: x\n---\n"}],
+            "assets": [],
+            "options": {},
+        },
+    }
+    attempts = [
+        ({"Content-Type": "text/plain"}, 415),  # a cross-site form or no-cors fetch
+        ({"Content-Type": "application/json", "Origin": "http://evil.example"}, 403),
+        ({"Content-Type": "application/json", "Host": "evil.example:80"}, 403),
+    ]
+    for headers, status in attempts:
+        connection = http.client.HTTPConnection(netloc, timeout=10)
+        connection.request("POST", "/api/v1", json.dumps(entry), {"Host": netloc, **headers})
+        assert connection.getresponse().status == status, headers
+        connection.close()
+    assert not (local_cms.project / "stories" / "red" / "planted.md").exists()
+    connection = http.client.HTTPConnection(netloc, timeout=10)
+    connection.request("GET", "/admin/", headers={"Host": "rebound.example"})
+    assert connection.getresponse().status == 403
