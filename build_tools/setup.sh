@@ -85,7 +85,7 @@ npm_current() {
     const a = pick(want), b = pick(have);
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of keys) {
-      if (!b[k] && want[k] && want[k].optional) continue;  // another platform's (fsevents)
+      if (!b[k] && want[k] && want[k].optional) continue;  // for another platform: fsevents
       if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) process.exit(1);
     }
   ' 2>/dev/null
