@@ -447,7 +447,7 @@ def _field(
         field.update(widget="object", fields=fields)
         field["collapsed"] = False  # an image and its caption in sight
     elif item_type is not None:
-        field.update(_list(model, name, item_type, info, options))
+        field.update(_list(name, item_type, info, options))
     else:
         raise TypeError(f"{model.__name__}.{name}: no widget for {annotation!r}")
     if origin is list and "min" not in field and "max" not in field:
@@ -461,9 +461,7 @@ def _field(
     return field
 
 
-def _list(
-    model: type[BaseModel], name: str, item_type: Any, info: FieldInfo, options: Options
-) -> dict[str, Any]:
+def _list(name: str, item_type: Any, info: FieldInfo, options: Options) -> dict[str, Any]:
     label = info.title or name
     if isinstance(item_type, type) and issubclass(item_type, BaseModel):
         first = next(iter(item_type.model_fields))
