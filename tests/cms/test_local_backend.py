@@ -251,3 +251,26 @@ def test_other_pages_cannot_write_through_the_local_backend(local_cms):
     connection = http.client.HTTPConnection(netloc, timeout=10)
     connection.request("GET", "/admin/", headers={"Host": "rebound.example"})
     assert connection.getresponse().status == 403
+
+
+def test_the_production_editor_is_chinese_and_asks_nothing_elsewhere(
+    project, npm_packages, browser, serve, tmp_path
+):
+    """admin/ as `culture build` writes it, served with the site under /culture/: the
+    GitLab sign-in in Chinese, and every request on the site's own origin."""
+    from build_tools import pipeline
+    from build_tools.cms.admin import write_admin
+
+    loaded = pipeline.load(project)
+    site = tmp_path / "site"
+    write_admin(site, loaded.corpus, loaded.project)
+    base = serve(site)
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base + "admin/")
+    expect(page.get_by_role("button", name="使用 GitLab 登录")).to_be_visible()
+    origin = base.split("/culture/", 1)[0]
+    assert [u for u in requests if not u.startswith(origin + "/")] == []
+    context.close()
