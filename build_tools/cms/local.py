@@ -51,7 +51,8 @@ def parse_address(address: str) -> tuple[str, int]:
     host = host.strip("[]") or "127.0.0.1"
     if host != "localhost":
         try:
-            loopback = ipaddress.ip_address(host).is_loopback
+            ip = ipaddress.ip_address(host)
+            loopback = ip.is_loopback and ip.version == 4  # served over IPv4
         except ValueError:
             loopback = False
         if not loopback:
@@ -301,13 +302,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(project: Project, corpus: Corpus, address: str) -> Iterator[LocalEditor]:
+@contextlib.contextmanager
+def serve_editor(project: Project, corpus: Corpus, address: str) -> Iterator[LocalEditor]:
     """The local editor for a `with` block: stopped (and its folder removed) on exit."""
     editor = start(project, corpus, address)
     try:
         yield editor
     finally:
         editor.close()
-
-
-serve_editor = contextlib.contextmanager(serve)
