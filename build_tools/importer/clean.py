@@ -58,7 +58,30 @@ def clean(blocks: list[Block]) -> list[Block]:
                 cleaned.append(Table(rows))
         else:
             cleaned.append(block)
-    return _numbering(_captions(cleaned))
+    return _rejoin(_numbering(_captions(cleaned)))
+
+
+# A paragraph that stops at a comma goes on in the next one: Enter pressed where the line
+# seemed to end, or text pasted from a PDF or a chat.
+_GOES_ON = ("，", "、", ",")
+
+
+def _rejoin(blocks: list[Block]) -> list[Block]:
+    joined: list[Block] = []
+    for block in blocks:
+        before = joined[-1] if joined else None
+        if (
+            isinstance(block, Paragraph)
+            and isinstance(before, Paragraph)
+            and before.role is None
+            and block.role is None
+            and before.text.endswith(_GOES_ON)
+            and not any(isinstance(i, Picture) for i in before.inlines + block.inlines)
+        ):
+            joined[-1] = Paragraph(_join_lines_of([before.inlines, block.inlines]))
+        else:
+            joined.append(block)
+    return joined
 
 
 def _paragraph(paragraph: Paragraph) -> list[Block]:

@@ -92,6 +92,16 @@ def test_bold_short_line_is_a_subheading_but_a_bold_name_is_not():
     assert markdown(d) == "开头一段。\n\n## 井下的第一夜\n\n**王建国**\n"
 
 
+def test_a_paragraph_stopping_at_a_comma_goes_on_in_the_next():
+    d = Document()
+    d.add_paragraph("　　2008年1月，一场冰雪灾害袭击了矿区，")
+    d.add_paragraph("抢修队连夜出发。")
+    d.add_paragraph("第二天清晨，线路恢复了供电。")
+    assert markdown(d) == (
+        "2008年1月，一场冰雪灾害袭击了矿区，抢修队连夜出发。\n\n第二天清晨，线路恢复了供电。\n"
+    )
+
+
 def test_title_from_the_document_properties_when_the_text_has_none(tmp_path):
     from build_tools.importer import fields
 
