@@ -55,6 +55,10 @@ class CheckFamilies(Model):
     accessibility: FamilySetting = Field("on", title="无障碍写作（图片说明、标题层级）")
 
 
+# An http(s) address with nothing that could end an attribute or a YAML scalar early.
+WEB_ADDRESS = r"^https?://[^\s\"'<>]+$"
+
+
 class CmsBackend(Model):
     """The company's GitLab, where web edits become merge requests (Decap's `gitlab`
     backend, PKCE login: no secret in the site)."""
@@ -72,13 +76,13 @@ class CmsBackend(Model):
         "https://gitlab.jinyuan.intranet",
         title="GitLab 地址",
         description="登录（OAuth）所用的 GitLab 网址",
-        pattern=r"^https?://[^\s\"'<>]+$",
+        pattern=WEB_ADDRESS,
     )
     api_root: str = Field(
         "https://gitlab.jinyuan.intranet/api/v4",
         title="GitLab API 地址",
         description="通常是 GitLab 地址加 /api/v4",
-        pattern=r"^https?://[^\s\"'<>]+$",
+        pattern=WEB_ADDRESS,
     )
     app_id: str = Field(
         "",
@@ -105,7 +109,7 @@ class CmsSettings(Model):
         None,
         title="网站地址",
         description="编辑器中“查看网站”链接的地址；默认取 mkdocs.yml 的 site_url",
-        pattern=r"^https?://[^\s\"'<>]+$",
+        pattern=WEB_ADDRESS,
     )
     media_folder: str = Field(
         "media",
