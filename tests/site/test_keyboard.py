@@ -103,3 +103,34 @@ def test_the_dropdown_announces_its_count_and_escape_closes_it(page, prod):
     box.type("齉龘靐", delay=15)
     page.wait_for_selector("[data-culture-search][data-query='齉龘靐']", timeout=15000)
     assert "没有找到" in status.inner_text()
+
+
+def test_the_navigation_drawer_opens_and_closes_from_the_keyboard_on_a_narrow_screen(browser, prod):
+    """At a phone's width (or a desktop zoomed to it) the nav lives in Material's drawer."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        page.goto(prod + "stories/first-shovel-1953/")
+        page.wait_for_load_state("networkidle")
+        opener = page.locator("[data-culture-drawer]")
+        _tab_to(page, "el.hasAttribute('data-culture-drawer')")
+        assert opener.get_attribute("aria-expanded") == "false"
+        page.keyboard.press("Enter")
+        assert page.locator("#__drawer").is_checked()
+        assert opener.get_attribute("aria-expanded") == "true"
+        drawer = page.locator(".md-sidebar--primary")
+        page.wait_for_function(
+            "document.querySelector('.md-sidebar--primary').getBoundingClientRect().left >= 0"
+        )
+        assert drawer.get_by_role("link", name="工匠风采").first.is_visible()
+        page.keyboard.press("Escape")
+        assert not page.locator("#__drawer").is_checked()
+        assert page.evaluate("document.activeElement.hasAttribute('data-culture-drawer')")
+        page.keyboard.press(" ")  # Space presses it too; then Tab into the drawer's links
+        assert page.locator("#__drawer").is_checked()
+        _tab_to(page, "el.tagName === 'A' && !!el.closest('.md-sidebar--primary')")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("h1").count() == 1
+    finally:
+        context.close()

@@ -212,3 +212,30 @@
     start();
   }
 })();
+
+/* The navigation drawer, on phones and on a desktop zoomed to a phone's width: Material
+   opens it with a label for a hidden checkbox, which the keyboard cannot reach. The label
+   (partials/header.html) is a button a Tab reaches: Enter opens the drawer (Material
+   clicks a focused label on Enter itself), Space too (here), Escape closes it and gives
+   the focus back, and aria-expanded says whether it is open. */
+(function () {
+  "use strict";
+  var toggle = document.getElementById("__drawer");
+  var opener = document.querySelector("[data-culture-drawer]");
+  if (!toggle || !opener) return;
+  function state() { opener.setAttribute("aria-expanded", String(toggle.checked)); }
+  opener.addEventListener("keydown", function (event) {
+    if (event.key === " ") {
+      event.preventDefault();
+      toggle.click();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && toggle.checked) {
+      toggle.click();
+      opener.focus();
+    }
+  });
+  toggle.addEventListener("change", state);
+  state();
+})();
