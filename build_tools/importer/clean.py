@@ -76,8 +76,7 @@ def _rejoin(blocks: list[Block]) -> list[Block]:
             and before.role is None
             and block.role is None
             and before.text.endswith(_GOES_ON)
-            and not any(isinstance(i, Picture) for i in before.inlines + block.inlines)
-        ):
+        ):  # pictures are Figures of their own by now (_split_pictures): never joined
             joined[-1] = Paragraph(_join_lines_of([before.inlines, block.inlines]))
         else:
             joined.append(block)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -21,7 +20,8 @@ from playwright.sync_api import Page, sync_playwright
 from build_tools import pipeline
 from build_tools.cms.admin import write_admin
 from build_tools.cms.local import start
-from tests.sitetools import CHROMIUM, CHROMIUM_ARGS, PROJECT, Server, site_project
+from tests.cms.form import choose as _choose
+from tests.sitetools import CHROMIUM, CHROMIUM_ARGS, PROJECT, Server, _free_port, site_project
 
 IMAGES = PROJECT / "docs" / "guide" / "images"
 VIEWPORT = {"width": 1280, "height": 800}
@@ -37,12 +37,6 @@ def save(page: Page, name: str) -> None:
     size = out.stat().st_size
     assert size < LIMIT, f"{out}: {size} bytes"
     print(f"{out.relative_to(PROJECT)}: {shot.width}×{shot.height}, {size // 1024} KB")
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _project(work: Path, name: str, *, git: bool = False) -> Path:
@@ -70,12 +64,6 @@ def _login(page: Page, url: str) -> None:
     page.goto(url)
     page.get_by_role("button", name="登录").click()
     page.get_by_text("红色故事").first.wait_for()
-
-
-def _choose(page: Page, field: str, text: str) -> None:
-    page.locator(f'[id^="{field}-field-"]').first.click()
-    page.keyboard.type(text)
-    page.get_by_role("option", name=text).first.click()
 
 
 def _fill_story(page: Page) -> None:
@@ -116,7 +104,7 @@ def main() -> None:
             # 2. the local trial: the list, a new story with its preview
             project = _project(work, "trial")
             trial = pipeline.load(project)
-            editor = start(trial.project, trial.corpus, f"127.0.0.1:{_port()}")
+            editor = start(trial.project, trial.corpus, f"127.0.0.1:{_free_port()}")
             try:
                 _login(page, editor.admin_url)
                 page.goto(editor.admin_url + "#/collections/stories")
@@ -134,7 +122,7 @@ def main() -> None:
             # 3. the editorial workflow's board (decap-server's git mode)
             project = _project(work, "workflow", git=True)
             flow = pipeline.load(project)
-            editor = start(flow.project, flow.corpus, f"127.0.0.1:{_port()}", mode="git")
+            editor = start(flow.project, flow.corpus, f"127.0.0.1:{_free_port()}", mode="git")
             try:
                 _login(page, editor.admin_url)
                 page.goto(editor.admin_url + "#/collections/stories/new")

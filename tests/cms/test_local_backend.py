@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.cms.form import choose as _choose
 from tests.sitetools import _free_port
 
 
@@ -100,12 +101,6 @@ def editor(browser, local_cms):
         if not u.startswith(local_cms.origin + "/") and not u.startswith(("data:", "blob:"))
     ]
     assert outside == [], "the editor asked another origin"
-
-
-def _choose(page, field: str, text: str) -> None:
-    page.locator(f'[id^="{field}-field-"]').click()
-    page.keyboard.type(text)
-    page.get_by_role("option", name=text).first.click()
 
 
 def _publish(page) -> None:
